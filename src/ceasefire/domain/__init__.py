@@ -1,1 +1,27 @@
-"""domain"""
+"""Typed records shared by every layer.
+
+Inside the system all lengths are metres, all speeds metres per second and all times
+timezone-aware UTC datetimes; conversion happens once, in the adapters at the edge.
+`domain` imports nothing else of ours, so every other package can depend on it.
+"""
+
+from ceasefire.domain.finding import Finding, Verdict
+from ceasefire.domain.incident import Incident
+from ceasefire.domain.observation import Location, Observation
+from ceasefire.domain.taxonomy import Category, Side, TargetClass, WeaponClass
+from ceasefire.domain.timeinterval import TimeInterval, TimePrecision, WindowOverlap
+
+__all__ = [
+    "Category",
+    "Finding",
+    "Incident",
+    "Location",
+    "Observation",
+    "Side",
+    "TargetClass",
+    "TimeInterval",
+    "TimePrecision",
+    "Verdict",
+    "WeaponClass",
+    "WindowOverlap",
+]

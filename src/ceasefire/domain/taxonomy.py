@@ -1,0 +1,88 @@
+"""One taxonomy for what was observed, so that every source maps into the same words.
+
+Agreements prohibit categories and weapon classes by these names; a source adapter that
+cannot decide picks the least specific member (e.g. `UNIDENTIFIED_DRONE`) rather than guess.
+"""
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """What kind of act or presence an observation reports."""
+
+    LONG_RANGE_MISSILE = "long_range_missile"
+    ONE_WAY_ATTACK_DRONE = "one_way_attack_drone"
+    TACTICAL_DRONE = "tactical_drone"
+    RECONNAISSANCE_DRONE = "reconnaissance_drone"
+    UNIDENTIFIED_DRONE = "unidentified_drone"
+    ARTILLERY_SHELLING = "artillery_shelling"
+    AIR_STRIKE = "air_strike"
+    STRIKE_UNSPECIFIED = "strike_unspecified"
+    SMALL_ARMS = "small_arms"
+    GROUND_ASSAULT = "ground_assault"
+    HEAVY_WEAPON_PRESENT = "heavy_weapon_present"
+    MILITARY_FLIGHT = "military_flight"
+    MOVEMENT_RESTRICTION = "movement_restriction"
+    OTHER = "other"
+
+
+#: Acts of force: what "all hostilities" prohibits. Presence, flights and movement
+#: restrictions are governed by zone clauses instead, because they are lawful outside zones.
+HOSTILE_ACTS: frozenset[Category] = frozenset(
+    {
+        Category.LONG_RANGE_MISSILE,
+        Category.ONE_WAY_ATTACK_DRONE,
+        Category.TACTICAL_DRONE,
+        Category.RECONNAISSANCE_DRONE,
+        Category.UNIDENTIFIED_DRONE,
+        Category.ARTILLERY_SHELLING,
+        Category.AIR_STRIKE,
+        Category.STRIKE_UNSPECIFIED,
+        Category.SMALL_ARMS,
+        Category.GROUND_ASSAULT,
+    }
+)
+
+#: Strikes delivered from afar: what a "long-range strikes" moratorium prohibits.
+LONG_RANGE_STRIKES: frozenset[Category] = frozenset(
+    {Category.LONG_RANGE_MISSILE, Category.ONE_WAY_ATTACK_DRONE, Category.AIR_STRIKE}
+)
+
+
+class WeaponClass(StrEnum):
+    """Weapon classes as withdrawal clauses name them (Minsk II template) plus air threats."""
+
+    BALLISTIC_MISSILE = "ballistic_missile"
+    CRUISE_MISSILE = "cruise_missile"
+    SURFACE_TO_AIR_MISSILE = "surface_to_air_missile"
+    GUIDED_BOMB = "guided_bomb"
+    ATTACK_DRONE = "attack_drone"
+    LOITERING_MUNITION = "loitering_munition"
+    RECONNAISSANCE_DRONE = "reconnaissance_drone"
+    UNIDENTIFIED_DRONE = "unidentified_drone"
+    ARTILLERY_100MM_PLUS = "artillery_100mm_plus"
+    ARTILLERY_BELOW_100MM = "artillery_below_100mm"
+    MORTAR = "mortar"
+    MLRS = "mlrs"
+    HEAVY_MLRS_OR_TACTICAL_MISSILE = "heavy_mlrs_or_tactical_missile"
+    TANK = "tank"
+    SMALL_ARMS = "small_arms"
+    AIRCRAFT = "aircraft"
+    UNKNOWN = "unknown"
+
+
+class Side(StrEnum):
+    """Which party an act is attributed to; UNKNOWN until attribution says otherwise."""
+
+    RU = "RU"
+    UA = "UA"
+    UNKNOWN = "unknown"
+
+
+class TargetClass(StrEnum):
+    """What was hit, where a source says; scope clauses such as energy moratoria need it."""
+
+    ENERGY = "energy"
+    CIVILIAN = "civilian"
+    MILITARY = "military"
+    UNKNOWN = "unknown"

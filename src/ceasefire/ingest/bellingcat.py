@@ -1,0 +1,122 @@
+"""Bellingcat / Centre for Information Resilience civilian-harm incidents (geocoded).
+
+Two real exports: the JSON list of the war-datasets dashboard (`bellingcat_incidents.json`,
+2022-02..2025-07: date, location, description, sources, latitude, longitude) and the CSV of the
+Russia-Ukraine monitor map (`events.csv`, 2022-01..2024-02, with an `entry` id). Dates are
+local calendar days; points are geolocated to a site, taken here as 1 km uncertain.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ceasefire.domain import Location, Observation, TimeInterval
+from ceasefire.ingest.csvrows import read_csv_rows
+from ceasefire.ingest.geocoded import parse_point
+from ceasefire.ingest.ids import content_id, observation_id
+from ceasefire.ingest.keywords import classify_target, classify_text
+from ceasefire.ingest.localtime import TimeParseError, local_day
+from ceasefire.ingest.report import IngestReport, RowIssue, Severity
+
+SOURCE_JSON = "bellingcat"
+SOURCE_CIR = "cir"
+SITE_UNCERTAINTY_M = 1_000.0
+
+
+def _observation(
+    source: str,
+    record_id: str,
+    interval: TimeInterval,
+    location: Location,
+    text: str,
+    raw: dict[str, Any],
+) -> Observation:
+    category, weapon_class, keyword = classify_text(text)
+    target, target_keyword = classify_target(text)
+    return Observation(
+        id=observation_id(source, record_id),
+        source=source,
+        source_record_id=record_id,
+        interval=interval,
+        location=location,
+        category=category,
+        weapon_class=weapon_class,
+        target_class=target,
+        description=text,
+        extras={**raw, "classified_by": {"category": keyword, "target": target_keyword}},
+    )
+
+
+def read_bellingcat_json(path: Path) -> IngestReport:
+    """Read the dashboard's JSON list; each element is one incident (line = 1-based index)."""
+    report = IngestReport(source=SOURCE_JSON, path=str(path))
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        report.issues.append(RowIssue(str(path), exc.lineno, f"not valid JSON: {exc.msg}"))
+        return report
+    if not isinstance(records, list):
+        report.issues.append(RowIssue(str(path), 1, "expected a JSON list of incidents"))
+        return report
+    seen: set[str] = set()
+    for index, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            report.issues.append(RowIssue(str(path), index, "incident is not a JSON object"))
+            continue
+        try:
+            interval = local_day(str(record.get("date") or ""))
+            location = parse_point(
+                str(record.get("latitude")),
+                str(record.get("longitude")),
+                SITE_UNCERTAINTY_M,
+                str(record.get("location") or ""),
+            )
+        except (TimeParseError, ValueError) as exc:
+            report.issues.append(RowIssue(str(path), index, f"incident #{index}: {exc}"))
+            continue
+        record_id = content_id(record)
+        if record_id in seen:
+            report.issues.append(
+                RowIssue(str(path), index, "duplicate incident; kept once", Severity.WARNING)
+            )
+            continue
+        seen.add(record_id)
+        text = str(record.get("description") or "")
+        report.observations.append(
+            _observation(SOURCE_JSON, record_id, interval, location, text, record)
+        )
+    return report
+
+
+def read_cir_csv(path: Path) -> IngestReport:
+    """Read the monitor map CSV; rows are keyed by their `entry` id."""
+    report = IngestReport(source=SOURCE_CIR, path=str(path))
+    seen: set[str] = set()
+    for line, row in read_csv_rows(path):
+        entry = row.get("entry", "").strip()
+        try:
+            if not entry:
+                raise ValueError("empty entry id")
+            interval = local_day(row.get("date", ""))
+            location = parse_point(
+                row.get("lat", ""),
+                row.get("lon", ""),
+                SITE_UNCERTAINTY_M,
+                row.get("town/city", "") or row.get("province", ""),
+            )
+        except (TimeParseError, ValueError) as exc:
+            report.issues.append(RowIssue(str(path), line, f"entry {entry or '?'}: {exc}"))
+            continue
+        if entry in seen:
+            report.issues.append(
+                RowIssue(str(path), line, f"entry {entry} repeated; kept once", Severity.WARNING)
+            )
+            continue
+        seen.add(entry)
+        text = " ".join(
+            part for part in (row.get("title", ""), row.get("arms/munition", "")) if part
+        )
+        report.observations.append(_observation(SOURCE_CIR, entry, interval, location, text, row))
+    return report

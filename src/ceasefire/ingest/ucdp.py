@@ -1,0 +1,110 @@
+"""UCDP Georeferenced Event Dataset (GED) extract for Ukraine.
+
+Each row is one fatal event with its own `id`, a date range whose precision `date_prec` grades
+(1 = day ... 5 = year) and a place whose precision `where_prec` grades (1 = exact ... 7 =
+international waters). Those grades become the interval's precision and the point's
+uncertainty radius, so a province-level event straddles zone edges honestly.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from ceasefire.domain import Category, Observation, TimeInterval, TimePrecision, WeaponClass
+from ceasefire.ingest.csvrows import parse_count, read_csv_rows
+from ceasefire.ingest.geocoded import parse_point
+from ceasefire.ingest.ids import observation_id
+from ceasefire.ingest.localtime import local_interval
+from ceasefire.ingest.report import IngestReport, RowIssue, Severity
+
+SOURCE = "ucdp"
+
+#: Radius within which UCDP's `where_prec` grade places the event (UCDP GED codebook).
+WHERE_PREC_RADIUS_M = {
+    1: 1_000.0,  # exact place
+    2: 25_000.0,  # within 25 km of a known point
+    3: 50_000.0,  # second-order administrative division
+    4: 150_000.0,  # first-order administrative division (oblast)
+    5: 100_000.0,  # between places / along a line
+    6: 600_000.0,  # the country
+    7: 300_000.0,  # international waters or airspace
+}
+
+DATE_PREC = {
+    1: TimePrecision.DAY,
+    2: TimePrecision.WEEK,  # 2-6 days
+    3: TimePrecision.WEEK,
+    4: TimePrecision.MONTH,
+    5: TimePrecision.YEAR,
+}
+
+_TYPE_OF_VIOLENCE = {"1": "state-based", "2": "non-state", "3": "one-sided"}
+
+
+def _parse_ucdp_date(text: str) -> date:
+    """UCDP exports write `M/D/YYYY h:mm:ss AM` or ISO `YYYY-MM-DD`."""
+    stripped = text.strip()
+    for fmt in ("%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(stripped, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"date {stripped!r} is not M/D/YYYY h:mm:ss AM or YYYY-MM-DD")
+
+
+def _interval(row: dict[str, str]) -> TimeInterval:
+    start, end = _parse_ucdp_date(row["date_start"]), _parse_ucdp_date(row["date_end"])
+    precision_grade = int(row.get("date_prec") or 1)
+    day_interval = local_interval(start.isoformat(), end.isoformat())
+    return TimeInterval(
+        day_interval.start, day_interval.end, DATE_PREC.get(precision_grade, TimePrecision.DAY)
+    )
+
+
+def read_ucdp(path: Path) -> IngestReport:
+    report = IngestReport(source=SOURCE, path=str(path))
+    seen: set[str] = set()
+    for line, row in read_csv_rows(path, encodings=("utf-8", "cp1252")):
+        event_id = row.get("id", "").strip()
+        try:
+            if not event_id:
+                raise ValueError("empty id")
+            interval = _interval(row)
+            where = int(row.get("where_prec") or 1)
+            if where not in WHERE_PREC_RADIUS_M:
+                raise ValueError(f"where_prec {where} is not a UCDP grade 1-7")
+            location = parse_point(
+                row.get("latitude", ""),
+                row.get("longitude", ""),
+                WHERE_PREC_RADIUS_M[where],
+                row.get("where_coordinates", "") or row.get("adm_1", ""),
+            )
+            deaths = parse_count(row.get("best", ""), "best")
+        except ValueError as exc:
+            report.issues.append(RowIssue(str(path), line, f"UCDP event {event_id or '?'}: {exc}"))
+            continue
+        if event_id in seen:
+            report.issues.append(
+                RowIssue(str(path), line, f"event {event_id} repeated; kept once", Severity.WARNING)
+            )
+            continue
+        seen.add(event_id)
+        violence = _TYPE_OF_VIOLENCE.get(row.get("type_of_violence", ""), "unknown")
+        report.observations.append(
+            Observation(
+                id=observation_id(SOURCE, event_id),
+                source=SOURCE,
+                source_record_id=event_id,
+                interval=interval,
+                location=location,
+                category=Category.STRIKE_UNSPECIFIED,
+                weapon_class=WeaponClass.UNKNOWN,
+                description=(
+                    f"{violence} violence, {row.get('dyad_name', '')}: "
+                    f"{deaths if deaths is not None else '?'} deaths (best estimate)"
+                ),
+                extras=row,
+            )
+        )
+    return report
