@@ -76,6 +76,7 @@ class Side(StrEnum):
 
     RU = "RU"
     UA = "UA"
+    MISSION = "mission"  # the monitoring mission and the force that secures the agreement
     UNKNOWN = "unknown"
 
 

@@ -26,8 +26,17 @@ class TerritorySnapshot:
     path: str
 
 
+_AREAS = ("Polygon", "MultiPolygon")
+_ANY = (*_AREAS, "LineString", "MultiLineString", "Point", "MultiPoint")
+
+
 def read_polygons(path: Path) -> BaseGeometry:
     """The union of every (multi)polygon feature in a GeoJSON file, repaired if invalid."""
+    return read_geometry(path, _AREAS)
+
+
+def read_geometry(path: Path, kinds: tuple[str, ...] = _ANY) -> BaseGeometry:
+    """The union of every feature of the given geometry types in a GeoJSON file."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -49,10 +58,10 @@ def read_polygons(path: Path) -> BaseGeometry:
             geom = shape(geometry)
         except (ValueError, TypeError, AttributeError) as exc:
             raise TerritoryFileError(f"{path}: feature {index}: bad geometry: {exc}") from None
-        if geom.geom_type in ("Polygon", "MultiPolygon"):
+        if geom.geom_type in kinds:
             polygons.append(shapely.make_valid(geom) if not geom.is_valid else geom)
     if not polygons:
-        raise TerritoryFileError(f"{path}: no Polygon or MultiPolygon features")
+        raise TerritoryFileError(f"{path}: no {' or '.join(kinds)} features")
     return shapely.union_all(polygons)
 
 

@@ -1,0 +1,275 @@
+"""Load an agreement YAML file (plus its GeoJSON geometry) into a validated `Agreement`.
+
+All-or-nothing: every problem found is collected into one `AgreementError` naming file, path
+and reason; the caller never receives a half-built agreement. Geometry paths are relative to
+the YAML file, so an agreement folder can be moved as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import ValidationError
+from shapely.geometry.base import BaseGeometry
+
+from ceasefire.agreement.errors import AgreementError, AgreementIssue
+from ceasefire.agreement.schema import (
+    AgreementSpec,
+    BufferSpec,
+    CorridorSpec,
+    GeographySpec,
+    LineOfContactSpec,
+    NoFlySpec,
+    WithdrawalSpec,
+)
+from ceasefire.domain import Category, TimeInterval, TimePrecision
+from ceasefire.domain.agreement import (
+    Agreement,
+    LineOfContact,
+    Party,
+    Scope,
+    Zone,
+    ZoneKind,
+)
+from ceasefire.domain.taxonomy import HOSTILE_ACTS, LONG_RANGE_STRIKES
+from ceasefire.geo.lines import band_along, derive_line_of_contact
+from ceasefire.geo.projection import LocalProjection
+from ceasefire.ingest.deepstate import TerritoryFileError, read_geometry, read_territory
+
+_SHORTHANDS = {"all_hostilities": HOSTILE_ACTS, "long_range_strikes": LONG_RANGE_STRIKES}
+
+
+def expand_categories(names: Iterable[str]) -> frozenset[Category]:
+    """Category names with the shorthands `all_hostilities` and `long_range_strikes` expanded."""
+    result: set[Category] = set()
+    for name in names:
+        key = str(name)
+        result |= _SHORTHANDS[key] if key in _SHORTHANDS else {Category(key)}
+    return frozenset(result)
+
+
+def _pydantic_path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not part.startswith(("function-", "literal[", "enum[")) and "[" not in part:
+            path += f".{part}" if path else part
+    return path
+
+
+def _parse(path: Path) -> tuple[AgreementSpec | None, list[AgreementIssue]]:
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [AgreementIssue(file, "", f"cannot read: {exc.strerror or exc}")]
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [AgreementIssue(file, where, f"not valid YAML: {problem}")]
+    if not isinstance(document, dict):
+        return None, [AgreementIssue(file, "", "expected a mapping at the top level")]
+    try:
+        return AgreementSpec.model_validate(document), []
+    except ValidationError as exc:
+        issues = [
+            AgreementIssue(file, _pydantic_path(err["loc"]), err["msg"]) for err in exc.errors()
+        ]
+        return None, issues
+
+
+def _window(spec: AgreementSpec, file: str) -> tuple[TimeInterval | None, list[AgreementIssue]]:
+    try:
+        zone = ZoneInfo(spec.window.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None, [
+            AgreementIssue(file, "window.timezone", f"unknown time zone {spec.window.timezone!r}")
+        ]
+    start = spec.window.start.replace(tzinfo=zone).astimezone(UTC)
+    end = spec.window.end.replace(tzinfo=zone).astimezone(UTC)
+    return TimeInterval(start, end, TimePrecision.MINUTE), []
+
+
+class _GeometryError(Exception):
+    """Carries a geometry problem out of the zone builders to `load_agreement`."""
+
+    def __init__(self, issue: AgreementIssue) -> None:
+        self.issue = issue
+
+
+def _read_geometry(base: Path, relative: str, file: str, where: str) -> BaseGeometry:
+    try:
+        return read_geometry(base / relative)
+    except TerritoryFileError as exc:
+        raise _GeometryError(AgreementIssue(file, where, str(exc))) from None
+
+
+@dataclass(frozen=True)
+class _Front:
+    """The line of contact and the areas that zones along it are cut from."""
+
+    line: LineOfContact
+    country: BaseGeometry
+    projection: LocalProjection
+
+
+def _front(spec: LineOfContactSpec, base: Path, file: str) -> _Front:
+    where = "geography.line_of_contact"
+    try:
+        snapshot = read_territory(base / spec.occupied_territory)
+    except TerritoryFileError as exc:
+        issue = AgreementIssue(file, f"{where}.occupied_territory", str(exc))
+        raise _GeometryError(issue) from None
+    country = _read_geometry(base, spec.country_outline, file, f"{where}.country_outline")
+    valid_on = spec.valid_on or snapshot.valid_on
+    if valid_on is None:
+        raise _GeometryError(
+            AgreementIssue(file, f"{where}.valid_on", "no date in the file name; give valid_on")
+        )
+    projection = LocalProjection.centred_on(country)
+    front = derive_line_of_contact(
+        snapshot.geometry, country, projection, spec.border_tolerance_m
+    )
+    line = LineOfContact(
+        valid_on, front, snapshot.geometry, spec.occupied_side, spec.occupied_territory
+    )
+    return _Front(line, country, projection)
+
+
+def _buffer_zone(buffer: BufferSpec, front: _Front) -> Zone:
+    occupied = front.line.occupied
+    side_area = (
+        occupied if buffer.side == front.line.occupied_side else front.country.difference(occupied)
+    )
+    return Zone(
+        id=buffer.id,
+        kind=ZoneKind.BUFFER,
+        geometry=band_along(front.line.line, buffer.width_m, front.projection, within=side_area),
+        prohibited_categories=expand_categories(buffer.prohibited),
+        description=f"{buffer.width_m / 1000:g} km buffer on the {buffer.side} side",
+    )
+
+
+def _withdrawal_zone(withdrawal: WithdrawalSpec, front: _Front) -> Zone:
+    return Zone(
+        id=withdrawal.id,
+        kind=ZoneKind.WITHDRAWAL,
+        geometry=band_along(front.line.line, withdrawal.distance_m, front.projection),
+        prohibited_categories=frozenset({Category.HEAVY_WEAPON_PRESENT}),
+        weapon_classes=frozenset(withdrawal.weapon_classes),
+        description=(
+            f"{', '.join(withdrawal.weapon_classes)} withdrawn "
+            f"{withdrawal.distance_m / 1000:g} km from the line"
+        ),
+    )
+
+
+def _no_fly_zone(nfz: NoFlySpec, front: _Front | None, base: Path, file: str, index: int) -> Zone:
+    if nfz.distance_m is not None and front is not None:
+        area = band_along(front.line.line, nfz.distance_m, front.projection)
+        described = f"within {nfz.distance_m / 1000:g} km of the line"
+    else:
+        relative = nfz.geometry or ""
+        area = _read_geometry(base, relative, file, f"geography.no_fly[{index}].geometry")
+        described = f"area in {relative}"
+    return Zone(
+        id=nfz.id,
+        kind=ZoneKind.NO_FLY,
+        geometry=area,
+        prohibited_categories=frozenset({Category.MILITARY_FLIGHT}),
+        lower_m=nfz.lower_m,
+        upper_m=nfz.upper_m,
+        exempt=frozenset(nfz.exempt),
+        description=f"no military flights {described}, {nfz.lower_m:g}-{nfz.upper_m:g} m",
+    )
+
+
+def _corridor_zone(corridor: CorridorSpec, base: Path, file: str, index: int) -> Zone:
+    where = f"geography.maritime_corridors[{index}].geometry"
+    shape = _read_geometry(base, corridor.geometry, file, where)
+    if corridor.width_m is not None:
+        shape = band_along(shape, corridor.width_m / 2, LocalProjection.centred_on(shape))
+    return Zone(
+        id=corridor.id,
+        kind=ZoneKind.MARITIME_CORRIDOR,
+        geometry=shape,
+        prohibited_categories=expand_categories(corridor.prohibited),
+        exempt=frozenset(corridor.exempt),
+        description="maritime corridor for merchant shipping",
+    )
+
+
+def _geography(
+    geography: GeographySpec, base: Path, file: str
+) -> tuple[LineOfContact | None, tuple[Zone, ...]]:
+    """Build the line and every zone; the schema has already checked that zones drawn along the
+    line have one."""
+    front = _front(geography.line_of_contact, base, file) if geography.line_of_contact else None
+    zones: list[Zone] = []
+    if front is not None:
+        zones += [_buffer_zone(b, front) for b in geography.buffers]
+        zones += [_withdrawal_zone(w, front) for w in geography.withdrawal]
+    zones += [_no_fly_zone(n, front, base, file, i) for i, n in enumerate(geography.no_fly)]
+    zones += [
+        _corridor_zone(c, base, file, i) for i, c in enumerate(geography.maritime_corridors)
+    ]
+    return (front.line if front else None), tuple(zones)
+
+
+def load_agreement(path: Path | str) -> Agreement:
+    """Load and validate; raise AgreementError listing every problem found."""
+    path = Path(path)
+    file = str(path)
+    spec, issues = _parse(path)
+    if spec is None:
+        raise AgreementError(issues)
+    window, window_issues = _window(spec, file)
+    issues.extend(window_issues)
+    line: LineOfContact | None = None
+    zones: tuple[Zone, ...] = ()
+    try:
+        line, zones = _geography(spec.geography, path.parent, file)
+    except _GeometryError as problem:
+        issues.append(problem.issue)
+    if issues or window is None:
+        raise AgreementError(issues)
+    return Agreement(
+        id=spec.id,
+        title=spec.title,
+        status=spec.status,
+        parties=tuple(Party(p.id, p.name) for p in spec.parties),
+        window=window,
+        timezone=spec.window.timezone,
+        scope=Scope(
+            prohibited_categories=expand_categories(spec.scope.prohibited),
+            target_classes=frozenset(spec.scope.targets) if spec.scope.targets else None,
+        ),
+        line_of_contact=line,
+        zones=zones,
+        sources=tuple(_describe_source(s.title, s.url) for s in spec.sources),
+        notes=spec.notes.strip(),
+    )
+
+
+def _describe_source(title: str, url: str | None) -> str:
+    return f"{title} <{url}>" if url else title
+
+
+def issues_of(path: Path) -> list[AgreementIssue]:
+    """Every problem in an agreement file ([] when it loads), for `ceasefire agreement check`."""
+    try:
+        load_agreement(path)
+    except AgreementError as exc:
+        return exc.issues
+    return []
+
+

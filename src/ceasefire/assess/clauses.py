@@ -1,0 +1,100 @@
+"""Each clause kind as a pure function: (observation, its placement) -> ClauseResult or None.
+
+Verdict rules (docs/assessment.md):
+* violation - the act is prohibited by the clause, its interval lies wholly inside the window
+  and, for a zone clause, its whole uncertainty disc lies inside the zone;
+* possible - prohibited, but the interval only partly overlaps the window, or the disc
+  straddles the zone's edge, or the clause names targets and the source does not say;
+* otherwise the clause does not apply (None).
+Certainty is the share of the interval inside the window, halved for each unresolved doubt
+(a straddled edge, an unknown target): a ranking aid for reviewers, not a probability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ceasefire.assess.spatial import Placement
+from ceasefire.domain import Observation, TargetClass, Verdict, WindowOverlap
+from ceasefire.domain.agreement import Scope, Zone, ZoneKind
+
+UNRESOLVED_DOUBT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseResult:
+    clause: str
+    verdict: Verdict
+    reason: str
+    certainty: float
+
+
+@dataclass(frozen=True, slots=True)
+class TimeFit:
+    """How the observation's interval sits in the window, worded for the reason text."""
+
+    overlap: WindowOverlap
+    share_inside: float
+    wording: str
+
+
+def scope_clause(observation: Observation, scope: Scope, time: TimeFit) -> ClauseResult | None:
+    if observation.category not in scope.prohibited_categories:
+        return None
+    doubt = 1.0
+    target_wording = ""
+    if scope.target_classes is not None:
+        targets = ", ".join(sorted(scope.target_classes))
+        if observation.target_class in scope.target_classes:
+            target_wording = f" on a target of class {observation.target_class}"
+        elif observation.target_class is TargetClass.UNKNOWN:
+            doubt *= UNRESOLVED_DOUBT
+            target_wording = f"; the source does not say whether the target was {targets}"
+        else:
+            return None
+    certain = time.overlap is WindowOverlap.INSIDE and doubt == 1.0
+    verdict = Verdict.VIOLATION if certain else Verdict.POSSIBLE
+    reason = (
+        f"{observation.category} is prohibited everywhere during the window{target_wording}; "
+        f"{time.wording}"
+    )
+    return ClauseResult("scope", verdict, reason, time.share_inside * doubt)
+
+
+def zone_applies(observation: Observation, zone: Zone) -> bool:
+    """Does this zone's clause speak of this kind of act, by this party?"""
+    if str(observation.side) in zone.exempt:
+        return False
+    if observation.category in zone.prohibited_categories:
+        return True
+    return zone.kind is ZoneKind.WITHDRAWAL and observation.weapon_class in zone.weapon_classes
+
+
+def zone_clause(
+    observation: Observation,
+    zone: Zone,
+    placement: Placement,
+    edge_distance_m: float,
+    time: TimeFit,
+) -> ClauseResult | None:
+    if placement is Placement.OUTSIDE:
+        return None
+    what = (
+        f"{observation.weapon_class} in a withdrawal zone"
+        if zone.kind is ZoneKind.WITHDRAWAL
+        else f"{observation.category} in {zone.kind} zone"
+    )
+    radius_km = observation.location.uncertainty_m / 1000
+    if placement is Placement.INSIDE:
+        where = f"its {radius_km:g} km uncertainty lies wholly inside ({zone.description})"
+        doubt = 1.0
+    else:
+        where = (
+            f"its {radius_km:g} km uncertainty straddles the zone edge "
+            f"({edge_distance_m / 1000:.1f} km away; {zone.description})"
+        )
+        doubt = UNRESOLVED_DOUBT
+    certain = time.overlap is WindowOverlap.INSIDE and doubt == 1.0
+    verdict = Verdict.VIOLATION if certain else Verdict.POSSIBLE
+    reason = f"{what} '{zone.id}': {where}; {time.wording}"
+    return ClauseResult(f"zone.{zone.id}", verdict, reason, time.share_inside * doubt)

@@ -1,0 +1,119 @@
+"""Assess observations against a compiled agreement, many at a time.
+
+Spatial work is vectorised per zone over all point observations; the per-observation part is
+plain rule evaluation (see `clauses`). Pure: reads no files, opens no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ceasefire.agreement.compiled import CompiledAgreement
+from ceasefire.assess.clauses import ClauseResult, TimeFit, scope_clause, zone_applies, zone_clause
+from ceasefire.assess.spatial import Placement, distances_to, place_discs
+from ceasefire.domain import Finding, Observation, TimeInterval, Verdict, WindowOverlap
+
+
+def _utc(interval: TimeInterval) -> str:
+    fmt = "%Y-%m-%d %H:%MZ"
+    return f"{interval.start.strftime(fmt)} to {interval.end.strftime(fmt)}"
+
+
+def time_fit(interval: TimeInterval, window: TimeInterval) -> TimeFit:
+    """Where an interval lies in the window, and the words a reviewer needs to check it."""
+    overlap = interval.overlap_with(window)
+    if interval.duration.total_seconds() > 0:
+        start, end = max(interval.start, window.start), min(interval.end, window.end)
+        inside_s = max(0.0, (end - start).total_seconds())
+        share = inside_s / interval.duration.total_seconds()
+    else:
+        share = 1.0 if overlap is WindowOverlap.INSIDE else 0.0
+    dated = f"reported for {_utc(interval)} ({interval.precision} precision)"
+    if overlap is WindowOverlap.INSIDE:
+        wording = f"{dated}, wholly inside the window {_utc(window)}"
+    elif overlap is WindowOverlap.PARTIAL:
+        wording = f"{dated}, only {share:.0%} of it inside the window {_utc(window)}"
+    else:
+        wording = f"{dated}, outside the window {_utc(window)}"
+    return TimeFit(overlap, share, wording)
+
+
+def _strongest(
+    observation: Observation, agreement_id: str, results: list[ClauseResult]
+) -> Finding:
+    ranked = sorted(results, key=lambda r: (-r.verdict.rank, -r.certainty, r.clause))
+    top = ranked[0]
+    deciding = [r for r in ranked if r.verdict is top.verdict]
+    return Finding(
+        id=f"{agreement_id}:{observation.id}",
+        agreement_id=agreement_id,
+        observation_id=observation.id,
+        verdict=top.verdict,
+        clauses=tuple(r.clause for r in deciding),
+        reason=" | ".join(r.reason for r in deciding),
+        certainty=round(top.certainty, 4),
+    )
+
+
+def assess(observations: Sequence[Observation], compiled: CompiledAgreement) -> list[Finding]:
+    """One Finding per observation, in input order."""
+    agreement = compiled.agreement
+    with_point = [i for i, o in enumerate(observations) if o.location.has_point]
+    lon = np.array([observations[i].location.lon for i in with_point], dtype=np.float64)
+    lat = np.array([observations[i].location.lat for i in with_point], dtype=np.float64)
+    radius = np.array(
+        [observations[i].location.uncertainty_m for i in with_point], dtype=np.float64
+    )
+    x, y = compiled.projection.points_to_metres(lon, lat)
+    slot = {obs_index: k for k, obs_index in enumerate(with_point)}
+    placements = {
+        cz.zone.id: place_discs(cz.area_m, cz.boundary_m, x, y, radius) for cz in compiled.zones
+    }
+    line_distance = distances_to(compiled.line_m, x, y) if compiled.line_m is not None else None
+
+    findings: list[Finding] = []
+    for index, observation in enumerate(observations):
+        fit = time_fit(observation.interval, agreement.window)
+        k = slot.get(index)
+        context = ""
+        if line_distance is not None and k is not None and agreement.line_of_contact is not None:
+            context = (
+                f" [{line_distance[k] / 1000:.1f} km from the line of contact of "
+                f"{agreement.line_of_contact.valid_on.isoformat()}]"
+            )
+        if fit.overlap is WindowOverlap.OUTSIDE:
+            results = [ClauseResult("window", Verdict.NOT_COVERED, fit.wording + context, 0.0)]
+            findings.append(_strongest(observation, agreement.id, results))
+            continue
+        results = []
+        if (scoped := scope_clause(observation, agreement.scope, fit)) is not None:
+            results.append(scoped)
+        unplaced_zones = []
+        for cz in compiled.zones:
+            if not zone_applies(observation, cz.zone):
+                continue
+            if k is None:
+                unplaced_zones.append(cz.zone.id)
+                continue
+            zone_placements, edge = placements[cz.zone.id]
+            zoned = zone_clause(observation, cz.zone, zone_placements[k], float(edge[k]), fit)
+            if zoned is not None:
+                results.append(zoned)
+        if not results:
+            why = f"{observation.category} is not prohibited by the scope"
+            if unplaced_zones:
+                why += f"; zones {', '.join(unplaced_zones)} not checked: no coordinates"
+            elif any(zone_applies(observation, cz.zone) for cz in compiled.zones):
+                why += "; outside every zone that prohibits it"
+            results.append(ClauseResult("none", Verdict.NOT_COVERED, why + context, 0.0))
+        else:
+            results = [
+                ClauseResult(r.clause, r.verdict, r.reason + context, r.certainty) for r in results
+            ]
+        findings.append(_strongest(observation, agreement.id, results))
+    return findings
+
+
+__all__ = ["Placement", "assess", "time_fit"]
