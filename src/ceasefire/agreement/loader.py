@@ -136,9 +136,7 @@ def _front(spec: LineOfContactSpec, base: Path, file: str) -> _Front:
             AgreementIssue(file, f"{where}.valid_on", "no date in the file name; give valid_on")
         )
     projection = LocalProjection.centred_on(country)
-    front = derive_line_of_contact(
-        snapshot.geometry, country, projection, spec.border_tolerance_m
-    )
+    front = derive_line_of_contact(snapshot.geometry, country, projection, spec.border_tolerance_m)
     line = LineOfContact(
         valid_on, front, snapshot.geometry, spec.occupied_side, spec.occupied_territory
     )
@@ -219,9 +217,7 @@ def _geography(
         zones += [_buffer_zone(b, front) for b in geography.buffers]
         zones += [_withdrawal_zone(w, front) for w in geography.withdrawal]
     zones += [_no_fly_zone(n, front, base, file, i) for i, n in enumerate(geography.no_fly)]
-    zones += [
-        _corridor_zone(c, base, file, i) for i, c in enumerate(geography.maritime_corridors)
-    ]
+    zones += [_corridor_zone(c, base, file, i) for i, c in enumerate(geography.maritime_corridors)]
     return (front.line if front else None), tuple(zones)
 
 
@@ -271,5 +267,3 @@ def issues_of(path: Path) -> list[AgreementIssue]:
     except AgreementError as exc:
         return exc.issues
     return []
-
-

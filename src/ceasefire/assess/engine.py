@@ -7,8 +7,10 @@ plain rule evaluation (see `clauses`). Pure: reads no files, opens no database.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ceasefire.agreement.compiled import CompiledAgreement
 from ceasefire.assess.clauses import ClauseResult, TimeFit, scope_clause, zone_applies, zone_clause
@@ -40,9 +42,7 @@ def time_fit(interval: TimeInterval, window: TimeInterval) -> TimeFit:
     return TimeFit(overlap, share, wording)
 
 
-def _strongest(
-    observation: Observation, agreement_id: str, results: list[ClauseResult]
-) -> Finding:
+def _strongest(observation: Observation, agreement_id: str, results: list[ClauseResult]) -> Finding:
     ranked = sorted(results, key=lambda r: (-r.verdict.rank, -r.certainty, r.clause))
     top = ranked[0]
     deciding = [r for r in ranked if r.verdict is top.verdict]
@@ -57,9 +57,17 @@ def _strongest(
     )
 
 
-def assess(observations: Sequence[Observation], compiled: CompiledAgreement) -> list[Finding]:
-    """One Finding per observation, in input order."""
-    agreement = compiled.agreement
+@dataclass(frozen=True)
+class PointTable:
+    """The observations that have coordinates, projected once: slot[i] is row k of x/y/radius."""
+
+    slot: dict[int, int]
+    x: NDArray[np.float64]
+    y: NDArray[np.float64]
+    radius: NDArray[np.float64]
+
+
+def point_table(observations: Sequence[Observation], compiled: CompiledAgreement) -> PointTable:
     with_point = [i for i, o in enumerate(observations) if o.location.has_point]
     lon = np.array([observations[i].location.lon for i in with_point], dtype=np.float64)
     lat = np.array([observations[i].location.lat for i in with_point], dtype=np.float64)
@@ -67,7 +75,25 @@ def assess(observations: Sequence[Observation], compiled: CompiledAgreement) -> 
         [observations[i].location.uncertainty_m for i in with_point], dtype=np.float64
     )
     x, y = compiled.projection.points_to_metres(lon, lat)
-    slot = {obs_index: k for k, obs_index in enumerate(with_point)}
+    return PointTable({obs: k for k, obs in enumerate(with_point)}, x, y, radius)
+
+
+def line_distances(
+    observations: Sequence[Observation], compiled: CompiledAgreement
+) -> dict[str, float]:
+    """Metres from each geocoded observation to the agreement's line of contact."""
+    if compiled.line_m is None:
+        return {}
+    table = point_table(observations, compiled)
+    distances = distances_to(compiled.line_m, table.x, table.y)
+    return {observations[i].id: float(distances[k]) for i, k in table.slot.items()}
+
+
+def assess(observations: Sequence[Observation], compiled: CompiledAgreement) -> list[Finding]:
+    """One Finding per observation, in input order."""
+    agreement = compiled.agreement
+    table = point_table(observations, compiled)
+    slot, x, y, radius = table.slot, table.x, table.y, table.radius
     placements = {
         cz.zone.id: place_discs(cz.area_m, cz.boundary_m, x, y, radius) for cz in compiled.zones
     }
@@ -116,4 +142,4 @@ def assess(observations: Sequence[Observation], compiled: CompiledAgreement) -> 
     return findings
 
 
-__all__ = ["Placement", "assess", "time_fit"]
+__all__ = ["Placement", "assess", "line_distances", "point_table", "time_fit"]

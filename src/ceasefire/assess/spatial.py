@@ -33,9 +33,7 @@ def place_discs(
     inside = shapely.contains_xy(area, x, y) | shapely.intersects_xy(boundary, x, y)
     to_edge = shapely.distance(boundary, shapely.points(x, y))
     placements = [
-        Placement.STRADDLES
-        if d <= r
-        else (Placement.INSIDE if centre_in else Placement.OUTSIDE)
+        Placement.STRADDLES if d <= r else (Placement.INSIDE if centre_in else Placement.OUTSIDE)
         for centre_in, d, r in zip(inside.tolist(), to_edge.tolist(), radius.tolist(), strict=True)
     ]
     return placements, np.asarray(to_edge, dtype=np.float64)

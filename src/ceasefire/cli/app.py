@@ -3,6 +3,8 @@
 import typer
 
 from ceasefire import __version__
+from ceasefire.cli.agreement_cmd import agreement_app
+from ceasefire.cli.pipeline_cmds import register_pipeline_commands
 
 app = typer.Typer(
     name="ceasefire",
@@ -10,11 +12,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-@app.callback()
-def _root() -> None:
-    """Keep `ceasefire` a command group even while only one sub-command is registered."""
+register_pipeline_commands(app)
+app.add_typer(agreement_app, name="agreement")
 
 
 @app.command()

@@ -43,14 +43,14 @@ _TYPE_OF_VIOLENCE = {"1": "state-based", "2": "non-state", "3": "one-sided"}
 
 
 def _parse_ucdp_date(text: str) -> date:
-    """UCDP exports write `M/D/YYYY h:mm:ss AM` or ISO `YYYY-MM-DD`."""
+    """UCDP exports write `M/D/YYYY h:mm:ss AM`, `MM/DD/YYYY HH:MM` or ISO `YYYY-MM-DD`."""
     stripped = text.strip()
-    for fmt in ("%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
+    for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.strptime(stripped, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"date {stripped!r} is not M/D/YYYY h:mm:ss AM or YYYY-MM-DD")
+    raise ValueError(f"date {stripped!r} is not M/D/YYYY [h:mm:ss AM], MM/DD/YYYY HH:MM or YYYY-MM-DD")
 
 
 def _interval(row: dict[str, str]) -> TimeInterval:

@@ -1,1 +1,1 @@
-"""report"""
+"""Human-readable reports built from assessments (pure: text in, text out)."""

@@ -1,0 +1,36 @@
+"""`ceasefire agreement check`: validate agreement files and list every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ceasefire.agreement import AgreementError, load_agreement
+
+agreement_app = typer.Typer(help="Work with agreement files.", no_args_is_help=True)
+
+
+@agreement_app.command("check")
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Agreement YAML files.")],
+) -> None:
+    """Load each agreement as the assessment would; exit 1 if any has a problem."""
+    console = Console(stderr=True)
+    failed = False
+    for file in files:
+        try:
+            agreement = load_agreement(file)
+        except AgreementError as exc:
+            failed = True
+            for issue in exc.issues:
+                console.print(f"[red]error[/red] {issue}", highlight=False)
+            continue
+        typer.echo(
+            f"{file}: ok ({agreement.id}, {len(agreement.zones)} zones, "
+            f"window {agreement.window.start.isoformat()} to {agreement.window.end.isoformat()})"
+        )
+    if failed:
+        raise typer.Exit(1)

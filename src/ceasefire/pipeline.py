@@ -1,0 +1,74 @@
+"""The main job, wired: read sources into the store, assess agreements, summarise.
+
+This is the I/O-facing orchestration the CLI and the demo share; the steps it calls are the
+pure core (`ingest` parsers aside, which read files by design).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ceasefire.agreement import compile_agreement, load_agreement
+from ceasefire.assess import Summary, assess, summarise
+from ceasefire.assess.engine import line_distances
+from ceasefire.domain import Finding, Observation, Verdict
+from ceasefire.domain.agreement import Agreement
+from ceasefire.ingest.detect import SourceKind, read_source
+from ceasefire.ingest.report import IngestReport
+from ceasefire.paths import data_dir
+from ceasefire.store.repository import AddResult, Repository
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    report: IngestReport
+    stored: AddResult
+
+
+def ingest_files(
+    repository: Repository,
+    paths: Sequence[Path],
+    kind: SourceKind | None = None,
+    progress: Progress = _quiet,
+) -> list[IngestOutcome]:
+    outcomes = []
+    for path in paths:
+        progress(f"reading {path.name}")
+        report = read_source(path, data_dir() / "missile_attacks", kind)
+        stored = repository.add_observations(report.observations)
+        outcomes.append(IngestOutcome(report, stored))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class Assessment:
+    agreement: Agreement
+    findings: list[Finding]
+    observations: dict[str, Observation]
+    summary: Summary
+    line_distance_m: dict[str, float]
+
+
+def assess_stored(
+    repository: Repository, agreement_path: Path, progress: Progress = _quiet
+) -> Assessment:
+    """Assess every stored observation: each gets a finding, `not_covered` included."""
+    progress(f"loading {agreement_path.name}")
+    agreement = load_agreement(agreement_path)
+    compiled = compile_agreement(agreement)
+    observations = repository.observations()
+    progress(f"assessing {len(observations)} observations against {agreement.id}")
+    findings = assess(observations, compiled)
+    repository.replace_findings(agreement.id, findings)
+    by_id = {o.id: o for o in observations}
+    relevant = [by_id[f.observation_id] for f in findings if f.verdict is not Verdict.NOT_COVERED]
+    distances = line_distances(relevant, compiled)
+    return Assessment(agreement, findings, by_id, summarise(findings, by_id), distances)

@@ -1,0 +1,173 @@
+"""The demo's report: one section per agreement, tables a reviewer can check against sources."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from ceasefire.domain import Observation, Verdict
+from ceasefire.pipeline import Assessment
+
+MAX_GEOCODED_ROWS = 40
+
+PREAMBLE = """\
+Every observation in the bundled real data was assessed against every shipped agreement.
+How to read the verdicts:
+
+* **violation**: a prohibited act whose reported interval lies wholly inside the window (and,
+  for zone clauses, whose location uncertainty lies wholly inside the zone);
+* **possible**: prohibited, but the interval only partly overlaps the window (a bulletin row
+  dated only by day covers the whole Kyiv calendar day, so a day that straddles a boundary is
+  only *possible*), or the location straddles a zone edge, or the clause names targets the
+  source does not state;
+* **not covered**: outside the window, or not prohibited.
+
+Time precision: Air Force bulletin rows carry either minutes (Kyiv local time, converted to
+UTC with daylight saving) or only a date; Bellingcat/CIR incidents only a date; UCDP events a
+date range graded by `date_prec`. "Launched" and "destroyed" are the bulletins' own counts;
+geocoded incidents carry no counts.
+"""
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _local(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ")
+
+
+def _weapon_rows(assessment: Assessment) -> list[list[object]]:
+    groups: dict[tuple[str, str, str, str], list[Observation]] = defaultdict(list)
+    for finding in assessment.findings:
+        if finding.verdict is Verdict.NOT_COVERED:
+            continue
+        o = assessment.observations[finding.observation_id]
+        if o.launched is None and o.source != "airforce":
+            continue
+        key = (str(finding.verdict), o.source, str(o.category), o.weapon_model or "")
+        groups[key].append(o)
+    rows: list[list[object]] = []
+    for (verdict, source, category, model), members in sorted(groups.items()):
+        launched = sum(m.launched or 0 for m in members)
+        destroyed = sum(m.destroyed or 0 for m in members)
+        rows.append([verdict, source, category, model, len(members), launched, destroyed])
+    return rows
+
+
+def _geocoded_rows(assessment: Assessment) -> tuple[list[list[object]], int]:
+    chosen = []
+    for finding in assessment.findings:
+        o = assessment.observations[finding.observation_id]
+        if finding.verdict is Verdict.NOT_COVERED or not o.location.has_point:
+            continue
+        chosen.append((finding, o))
+    chosen.sort(key=lambda fo: (-fo[0].verdict.rank, fo[1].interval.start, fo[1].id))
+    rows: list[list[object]] = []
+    for finding, o in chosen[:MAX_GEOCODED_ROWS]:
+        distance = assessment.line_distance_m.get(o.id)
+        rows.append(
+            [
+                finding.verdict,
+                o.source,
+                o.interval.start.astimezone(ZoneInfo("Europe/Kyiv")).date().isoformat(),
+                o.interval.precision,
+                o.location.region or f"{o.location.lat:.3f}, {o.location.lon:.3f}",
+                o.category,
+                f"{distance / 1000:.1f}" if distance is not None else "",
+                o.description[:120],
+            ]
+        )
+    return rows, len(chosen)
+
+
+def agreement_section(assessment: Assessment) -> list[str]:
+    a = assessment.agreement
+    lines = [f"## {a.title}", ""]
+    lines.append(f"- id `{a.id}`, status **{a.status}**")
+    lines.append(
+        f"- window {_local(a.window.start, a.timezone)} to {_local(a.window.end, a.timezone)} "
+        f"{a.timezone} ({_utc(a.window.start)} to {_utc(a.window.end)})"
+    )
+    prohibited = ", ".join(sorted(a.scope.prohibited_categories))
+    lines.append(f"- prohibited everywhere: {prohibited}")
+    if a.scope.target_classes:
+        lines.append(f"- only against targets: {', '.join(sorted(a.scope.target_classes))}")
+    if a.line_of_contact is not None:
+        lines.append(
+            f"- line of contact of {a.line_of_contact.valid_on.isoformat()} "
+            f"(from {a.line_of_contact.source})"
+        )
+    for zone in a.zones:
+        lines.append(f"- zone `{zone.id}` ({zone.kind}): {zone.description}")
+    lines += [f"- source: {s}" for s in a.sources]
+    lines += ["", "### Totals", ""]
+    summary = [
+        [
+            verdict,
+            totals.findings,
+            totals.launched,
+            totals.destroyed,
+            ", ".join(f"{k} {v}" for k, v in sorted(totals.by_source.items())),
+        ]
+        for verdict, totals in assessment.summary.totals.items()
+    ]
+    lines += _table(["verdict", "findings", "launched", "destroyed", "by source"], summary)
+    weapon_rows = _weapon_rows(assessment)
+    lines += ["", "### Air Force bulletin rows by weapon model", ""]
+    if weapon_rows:
+        header = ["verdict", "source", "category", "model", "rows", "launched", "destroyed"]
+        lines += _table(header, weapon_rows)
+    else:
+        lines.append("No bulletin row falls in this window.")
+    geocoded, total = _geocoded_rows(assessment)
+    lines += ["", "### Geocoded incidents", ""]
+    if geocoded:
+        header = ["verdict", "source", "date", "precision", "place", "category", "km to line"]
+        lines += _table([*header, "description"], geocoded)
+        if total > len(geocoded):
+            lines.append(f"\n({total - len(geocoded)} more not shown; `ceasefire assess --json`)")
+    else:
+        lines.append("No geocoded incident falls in this window.")
+    return [*lines, ""]
+
+
+def render_report(assessments: Sequence[Assessment], generated: datetime) -> str:
+    lines = [
+        "# ceasefire: assessment of the shipped agreements on the bundled real data",
+        "",
+        f"Generated {_utc(generated)}.",
+        "",
+        PREAMBLE,
+        "## Overview",
+        "",
+    ]
+    overview = [
+        [
+            a.agreement.id,
+            a.agreement.status,
+            a.summary.totals[Verdict.VIOLATION].findings,
+            a.summary.totals[Verdict.VIOLATION].launched,
+            a.summary.totals[Verdict.POSSIBLE].findings,
+            a.summary.totals[Verdict.POSSIBLE].launched,
+        ]
+        for a in assessments
+    ]
+    header = ["agreement", "status", "violations", "launched", "possible", "launched (possible)"]
+    lines += _table(header, overview)
+    lines.append("")
+    for assessment in assessments:
+        lines += agreement_section(assessment)
+    return "\n".join(lines)
