@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from ceasefire.agreement import AgreementError, load_agreement
+from ceasefire.cli.console import error_console, print_problem
 
 agreement_app = typer.Typer(help="Work with agreement files.", no_args_is_help=True)
 
@@ -18,7 +18,7 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="Agreement YAML files.")],
 ) -> None:
     """Load each agreement as the assessment would; exit 1 if any has a problem."""
-    console = Console(stderr=True)
+    console = error_console()
     failed = False
     for file in files:
         try:
@@ -26,7 +26,7 @@ def check(
         except AgreementError as exc:
             failed = True
             for issue in exc.issues:
-                console.print(f"[red]error[/red] {issue}", highlight=False)
+                print_problem(console, "error", "red", issue)
             continue
         typer.echo(
             f"{file}: ok ({agreement.id}, {len(agreement.zones)} zones, "

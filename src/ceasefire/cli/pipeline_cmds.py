@@ -14,6 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ceasefire.agreement import AgreementError
+from ceasefire.cli.console import error_console, print_problem
 from ceasefire.domain import Verdict
 from ceasefire.ingest.detect import SourceKind
 from ceasefire.ingest.report import Severity
@@ -52,7 +53,7 @@ def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
         issues = outcome.report.issues
         for issue in issues[:MAX_ISSUES_SHOWN]:
             colour = "red" if issue.severity is Severity.ERROR else "yellow"
-            console.print(f"[{colour}]{issue}[/{colour}]", highlight=False)
+            print_problem(console, "", colour, issue)
         if len(issues) > MAX_ISSUES_SHOWN:
             console.print(f"... and {len(issues) - MAX_ISSUES_SHOWN} more in {outcome.report.path}")
 
@@ -63,7 +64,7 @@ def _ingest_or_exit(
     try:
         return ingest_files(repository, files, kind)
     except ConflictingRecordError as exc:
-        Console(stderr=True).print(f"[red]error[/red] {exc}; nothing from that file was stored")
+        print_problem(error_console(), "error", "red", f"{exc}; nothing from that file was stored")
         raise typer.Exit(2) from None
 
 
@@ -79,7 +80,7 @@ def ingest(
     repository = SqliteRepository(db or DEFAULT_DB)
     try:
         outcomes = _ingest_or_exit(repository, files, kind)
-        _print_ingest(Console(stderr=True), outcomes)
+        _print_ingest(error_console(), outcomes)
         typer.echo(f"{repository.count_observations()} observations stored in {repository.path}")
     finally:
         repository.close()
@@ -104,19 +105,19 @@ def assess(
     With --db and no --source, assesses what is stored; otherwise reads the sources (or the
     bundled real data) into the store first (in memory unless --db is given).
     """
-    console = Console(stderr=True)
+    console = error_console()
     repository = SqliteRepository(db or ":memory:")
     try:
         if source or db is None or repository.count_observations() == 0:
             outcomes = _ingest_or_exit(repository, list(source or bundled_sources()), None)
             errors = sum(len(o.report.errors) for o in outcomes)
             if errors:
-                console.print(f"[yellow]{errors} source rows rejected (see `ceasefire ingest`)")
+                print_problem(console, "warning", "yellow", f"{errors} source rows rejected")
         try:
             result = assess_stored(repository, agreement)
         except AgreementError as exc:
             for issue in exc.issues:
-                console.print(f"[red]error[/red] {issue}", highlight=False)
+                print_problem(console, "error", "red", issue)
             raise typer.Exit(1) from None
     finally:
         repository.close()
@@ -148,7 +149,7 @@ def demo(
     ),
 ) -> None:
     """Ingest the bundled real data, assess every shipped agreement, write the report."""
-    console = Console(stderr=True)
+    console = error_console()
     if db.exists():
         db.unlink()
     repository = SqliteRepository(db)
@@ -178,11 +179,11 @@ def demo(
     out.write_text(render_report(assessments, datetime.now(UTC)), encoding="utf-8")
     for result in assessments:
         totals = result.summary.totals
+        violation, possible = totals[Verdict.VIOLATION], totals[Verdict.POSSIBLE]
         console.print(
-            f"{result.agreement.id}: {totals[Verdict.VIOLATION].findings} violations "
-            f"({totals[Verdict.VIOLATION].launched} launched), {totals[Verdict.POSSIBLE].findings} possible "
-            f"({totals[Verdict.POSSIBLE].launched} launched)",
-            highlight=False,
+            f"{result.agreement.id}: {violation.findings} violations "
+            f"({violation.launched} launched), {possible.findings} possible "
+            f"({possible.launched} launched)"
         )
     typer.echo(f"{stored} observations stored in {db}; report written to {out}")
 

@@ -50,7 +50,9 @@ def _parse_ucdp_date(text: str) -> date:
             return datetime.strptime(stripped, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"date {stripped!r} is not M/D/YYYY [h:mm:ss AM], MM/DD/YYYY HH:MM or YYYY-MM-DD")
+    raise ValueError(
+        f"date {stripped!r} is not M/D/YYYY [h:mm:ss AM], MM/DD/YYYY HH:MM or YYYY-MM-DD"
+    )
 
 
 def _interval(row: dict[str, str]) -> TimeInterval:

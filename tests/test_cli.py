@@ -1,0 +1,87 @@
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from ceasefire.cli import app
+
+runner = CliRunner()
+
+
+def test_assess_without_sources_uses_the_bundled_real_data(agreements: Path) -> None:
+    result = runner.invoke(
+        app, ["assess", "--agreement", str(agreements / "easter-truce-2025.yaml"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["summary"]["possible"]["findings"] == 2
+    assert document["summary"]["possible"]["by_source"] == {"bellingcat": 2}
+    assert document["summary"]["violation"]["launched"] == 0
+    places = sorted(f["observation"]["region"] for f in document["findings"])
+    assert places == ["Kherson", "Nikopol, Dnipropetrovsk region"]
+
+
+def test_ingest_is_idempotent_and_reports_bad_rows(tmp_path: Path, data: Path) -> None:
+    db = tmp_path / "c.db"
+    source = data / "events" / "mauforonda_cir_events.csv"
+    first = runner.invoke(app, ["ingest", "--db", str(db), str(source)])
+    assert first.exit_code == 0, first.output
+    assert "6634 observations stored" in first.stdout
+    assert "empty entry id" in first.output
+    again = runner.invoke(app, ["ingest", "--db", str(db), str(source), "--strict"])
+    assert again.exit_code == 1  # --strict: rows were rejected
+    assert "6634 observations stored" in again.stdout
+
+
+def test_assess_from_a_database(tmp_path: Path, data: Path, agreements: Path) -> None:
+    db = tmp_path / "c.db"
+    bulletins = data / "missile_attacks" / "missile_attacks_daily.csv"
+    assert runner.invoke(app, ["ingest", "--db", str(db), str(bulletins)]).exit_code == 0
+    result = runner.invoke(
+        app,
+        [
+            "assess",
+            "-a",
+            str(agreements / "victory-day-truce-2025.yaml"),
+            "--db",
+            str(db),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["violation"]["launched"] == 4
+
+
+def test_bad_agreement_gives_every_error_and_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\nid: Bad Id\n", encoding="utf-8")
+    result = runner.invoke(app, ["agreement", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "id: String should match pattern" in result.output
+    assert "window: Field required" in result.output
+    assessed = runner.invoke(app, ["assess", "-a", str(bad), "--source", str(bad)])
+    assert assessed.exit_code == 1
+
+
+def test_agreement_check_accepts_the_shipped_files(agreements: Path) -> None:
+    result = runner.invoke(
+        app, ["agreement", "check", *map(str, sorted(agreements.glob("*.yaml")))]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(": ok") == 5
+
+
+def test_demo_writes_a_report_with_every_agreement(tmp_path: Path) -> None:
+    out = tmp_path / "demo.md"
+    result = runner.invoke(app, ["demo", "--out", str(out), "--db", str(tmp_path / "d.db")])
+    assert result.exit_code == 0, result.output
+    report = out.read_text(encoding="utf-8")
+    for title in (
+        "Easter truce 2025",
+        "Victory Day truce 2025",
+        "Christmas truce 2025",
+        "Energy-infrastructure strike moratorium",
+        "Hypothetical settlement",
+    ):
+        assert f"## {title}" in report
+    assert "| christmas-truce-2025 | rejected | 8 | 306 | 6 | 675 |" in report
