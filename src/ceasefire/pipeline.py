@@ -58,13 +58,21 @@ class Assessment:
 
 
 def assess_stored(
-    repository: Repository, agreement_path: Path, progress: Progress = _quiet
+    repository: Repository,
+    agreement_path: Path,
+    observations: Sequence[Observation] | None = None,
+    progress: Progress = _quiet,
 ) -> Assessment:
-    """Assess every stored observation: each gets a finding, `not_covered` included."""
+    """Assess every stored observation: each gets a finding, `not_covered` included.
+
+    Pass `observations` (all of the store's) when assessing several agreements in a row, so the
+    store is read once rather than once per agreement.
+    """
     progress(f"loading {agreement_path.name}")
     agreement = load_agreement(agreement_path)
     compiled = compile_agreement(agreement)
-    observations = repository.observations()
+    if observations is None:
+        observations = repository.observations()
     progress(f"assessing {len(observations)} observations against {agreement.id}")
     findings = assess(observations, compiled)
     repository.replace_findings(agreement.id, findings)

@@ -168,9 +168,10 @@ def demo(
                 progress.update(task, description=f"ingest {path.name}")
                 _ingest_or_exit(repository, [path], None)
                 progress.advance(task)
+            observations = repository.observations()
             for agreement in agreements:
                 progress.update(task, description=f"assess {agreement.name}")
-                assessments.append(assess_stored(repository, agreement))
+                assessments.append(assess_stored(repository, agreement, observations))
                 progress.advance(task)
         stored = repository.count_observations()
     finally:
