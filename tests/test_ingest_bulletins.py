@@ -75,7 +75,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_load(
     assert "empty model" in errors[8]
     warnings = {i.line: i.reason for i in report.warnings}
     assert "not in the weapons catalogue" in warnings[9]
-    assert "duplicate of line 2" in warnings[10]
+    assert "repeats line 2" in warnings[10]
     assert [o.weapon_model for o in report.observations] == ["ZALA", "Zyx-9000"]
     assert report.observations[0].side is Side.RU
     assert all(i.severity in Severity for i in report.issues)

@@ -22,7 +22,6 @@ REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "destroyed")
 def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
     """Read every row; skip (and report) rows that cannot be dated or counted."""
     report = IngestReport(source=SOURCE, path=str(path))
-    seen: dict[str, int] = {}
     for line, row in read_csv_rows(path):
         missing = [c for c in REQUIRED_COLUMNS if c not in row]
         if missing:
@@ -33,17 +32,8 @@ def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
         except (TimeParseError, ValueError) as exc:
             report.issues.append(RowIssue(str(path), line, f"model {row['model']!r}: {exc}"))
             continue
-        if observation.id in seen:
-            report.issues.append(
-                RowIssue(
-                    str(path),
-                    line,
-                    f"duplicate of line {seen[observation.id]} (same content); kept once",
-                    Severity.WARNING,
-                )
-            )
+        if report.repeats(observation.id, line, "row with the same content"):
             continue
-        seen[observation.id] = line
         if observation.extras.get("classified") == "no":
             report.issues.append(
                 RowIssue(

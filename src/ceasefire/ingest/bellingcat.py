@@ -18,7 +18,7 @@ from ceasefire.ingest.geocoded import parse_point
 from ceasefire.ingest.ids import content_id, observation_id
 from ceasefire.ingest.keywords import classify_target, classify_text
 from ceasefire.ingest.localtime import TimeParseError, local_day
-from ceasefire.ingest.report import IngestReport, RowIssue, Severity
+from ceasefire.ingest.report import IngestReport, RowIssue
 
 SOURCE_JSON = "bellingcat"
 SOURCE_CIR = "cir"
@@ -60,7 +60,6 @@ def read_bellingcat_json(path: Path) -> IngestReport:
     if not isinstance(records, list):
         report.issues.append(RowIssue(str(path), 1, "expected a JSON list of incidents"))
         return report
-    seen: set[str] = set()
     for index, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             report.issues.append(RowIssue(str(path), index, "incident is not a JSON object"))
@@ -77,12 +76,8 @@ def read_bellingcat_json(path: Path) -> IngestReport:
             report.issues.append(RowIssue(str(path), index, f"incident #{index}: {exc}"))
             continue
         record_id = content_id(record)
-        if record_id in seen:
-            report.issues.append(
-                RowIssue(str(path), index, "duplicate incident; kept once", Severity.WARNING)
-            )
+        if report.repeats(record_id, index, "identical incident"):
             continue
-        seen.add(record_id)
         text = str(record.get("description") or "")
         report.observations.append(
             _observation(SOURCE_JSON, record_id, interval, location, text, record)
@@ -93,7 +88,6 @@ def read_bellingcat_json(path: Path) -> IngestReport:
 def read_cir_csv(path: Path) -> IngestReport:
     """Read the monitor map CSV; rows are keyed by their `entry` id."""
     report = IngestReport(source=SOURCE_CIR, path=str(path))
-    seen: set[str] = set()
     for line, row in read_csv_rows(path):
         entry = row.get("entry", "").strip()
         try:
@@ -109,12 +103,8 @@ def read_cir_csv(path: Path) -> IngestReport:
         except (TimeParseError, ValueError) as exc:
             report.issues.append(RowIssue(str(path), line, f"entry {entry or '?'}: {exc}"))
             continue
-        if entry in seen:
-            report.issues.append(
-                RowIssue(str(path), line, f"entry {entry} repeated; kept once", Severity.WARNING)
-            )
+        if report.repeats(entry, line, f"entry {entry}"):
             continue
-        seen.add(entry)
         text = " ".join(
             part for part in (row.get("title", ""), row.get("arms/munition", "")) if part
         )

@@ -32,6 +32,16 @@ class IngestReport:
     path: str
     observations: list[Observation] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
+    _first_line: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def repeats(self, key: str, line: int, what: str) -> bool:
+        """True (and a warning) if `key` was already read: sources repeat rows; keep the first."""
+        first = self._first_line.setdefault(key, line)
+        if first == line:
+            return False
+        reason = f"{what} repeats line {first}; kept once"
+        self.issues.append(RowIssue(self.path, line, reason, Severity.WARNING))
+        return True
 
     @property
     def errors(self) -> list[RowIssue]:

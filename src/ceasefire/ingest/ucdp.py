@@ -16,7 +16,7 @@ from ceasefire.ingest.csvrows import parse_count, read_csv_rows
 from ceasefire.ingest.geocoded import parse_point
 from ceasefire.ingest.ids import observation_id
 from ceasefire.ingest.localtime import local_interval
-from ceasefire.ingest.report import IngestReport, RowIssue, Severity
+from ceasefire.ingest.report import IngestReport, RowIssue
 
 SOURCE = "ucdp"
 
@@ -66,7 +66,6 @@ def _interval(row: dict[str, str]) -> TimeInterval:
 
 def read_ucdp(path: Path) -> IngestReport:
     report = IngestReport(source=SOURCE, path=str(path))
-    seen: set[str] = set()
     for line, row in read_csv_rows(path, encodings=("utf-8", "cp1252")):
         event_id = row.get("id", "").strip()
         try:
@@ -86,12 +85,8 @@ def read_ucdp(path: Path) -> IngestReport:
         except ValueError as exc:
             report.issues.append(RowIssue(str(path), line, f"UCDP event {event_id or '?'}: {exc}"))
             continue
-        if event_id in seen:
-            report.issues.append(
-                RowIssue(str(path), line, f"event {event_id} repeated; kept once", Severity.WARNING)
-            )
+        if report.repeats(event_id, line, f"event {event_id}"):
             continue
-        seen.add(event_id)
         violence = _TYPE_OF_VIOLENCE.get(row.get("type_of_violence", ""), "unknown")
         report.observations.append(
             Observation(
