@@ -85,3 +85,23 @@ def test_demo_writes_a_report_with_every_agreement(tmp_path: Path) -> None:
     ):
         assert f"## {title}" in report
     assert "| christmas-truce-2025 | rejected | 8 | 306 | 6 | 675 |" in report
+
+
+def test_geography_export(tmp_path: Path, agreements: Path) -> None:
+    out = tmp_path / "zones.geojson"
+    result = runner.invoke(
+        app,
+        [
+            "agreement",
+            "geography",
+            str(agreements / "settlement-2025-12-15.yaml"),
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    features = json.loads(out.read_text())["features"]
+    kinds = [f["properties"]["kind"] for f in features]
+    assert kinds.count("withdrawal") == 3
+    assert kinds[0] == "line_of_contact"
+    assert features[0]["geometry"]["type"] == "MultiLineString"

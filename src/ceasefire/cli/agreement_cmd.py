@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 
 from ceasefire.agreement import AgreementError, load_agreement
 from ceasefire.cli.console import error_console, print_problem
+from ceasefire.report.geojson import agreement_geography
 
 agreement_app = typer.Typer(help="Work with agreement files.", no_args_is_help=True)
 
@@ -34,3 +36,21 @@ def check(
         )
     if failed:
         raise typer.Exit(1)
+
+
+@agreement_app.command("geography")
+def geography(
+    file: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
+    out: Annotated[Path, typer.Option(help="GeoJSON file to write.")],
+) -> None:
+    """Write the derived line of contact and every zone as GeoJSON (WGS84)."""
+    try:
+        agreement = load_agreement(file)
+    except AgreementError as exc:
+        console = error_console()
+        for issue in exc.issues:
+            print_problem(console, "error", "red", issue)
+        raise typer.Exit(1) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(agreement_geography(agreement)), encoding="utf-8")
+    typer.echo(f"{out}: line of contact and {len(agreement.zones)} zones")
