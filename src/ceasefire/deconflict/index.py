@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import h3
 import shapely
@@ -37,8 +38,12 @@ class _Entry:
     upper: float
 
 
-def cover(v: Volume4D, resolution: int) -> set[str]:
-    """H3 cells overlapping the volume's outline (grown by a small pad)."""
+@lru_cache(maxsize=65_536)
+def cover(v: Volume4D, resolution: int) -> frozenset[str]:
+    """H3 cells overlapping the volume's outline (grown by a small pad).
+
+    Cached: a submission's cells are computed for the area view, the conflict check and the
+    insertion; volumes are immutable, so the cache can never be stale."""
     geom = wgs84_outline(v, pad_m=_COVER_PAD_M)
     polys = list(geom.geoms) if isinstance(geom, shapely.MultiPolygon) else [geom]
     cells: set[str] = set()
@@ -52,7 +57,7 @@ def cover(v: Volume4D, resolution: int) -> set[str]:
     if not cells:  # degenerate outline: fall back to the cell of its centre
         c = geom.centroid
         cells.add(h3.latlng_to_cell(c.y, c.x, resolution))
-    return cells
+    return frozenset(cells)
 
 
 class VolumeIndex:

@@ -125,15 +125,30 @@ def candidate_pairs(t: Traffic, rpz_m: float, lookahead_s: float) -> tuple[IntAr
     return pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
 
 
-def cpa(
+@dataclass(frozen=True, slots=True)
+class PairMetrics:
+    """Every quantity of the state-based definition for a set of pairs, before filtering."""
+
+    tcpa_s: FloatArray
+    dcpa2_m2: FloatArray
+    dalt_m: FloatArray
+    dvs_mps: FloatArray
+    vrel2: FloatArray
+    horizontal: NDArray[np.bool_]
+    tin_s: FloatArray
+    tout_s: FloatArray
+    conflict: NDArray[np.bool_]
+
+
+def pair_metrics(
     t: Traffic,
     i: IntArray,
     j: IntArray,
     rpz_m: float,
     hpz_m: float,
     lookahead_s: float,
-) -> PairConflicts:
-    """Vectorised state-based CPA over the given pairs; keeps the conflicting ones."""
+) -> PairMetrics:
+    """Vectorised state-based CPA over the given pairs (see the module docstring)."""
     lat_i, lat_j = np.radians(t.lat[i]), np.radians(t.lat[j])
     dlon = np.radians((t.lon[j] - t.lon[i] + 180.0) % 360.0 - 180.0)
     cavelat = np.cos(0.5 * (lat_i + lat_j))
@@ -167,13 +182,27 @@ def cpa(
     tin = np.maximum(tinver, tinhor)
     tout = np.minimum(toutver, touthor)
     conf = hor & (tin <= tout) & (tout > 0.0) & (tin < lookahead_s)
+    return PairMetrics(tcpa, dcpa2, dalt, dvs, dv2, hor, tin, tout, conf)
+
+
+def cpa(
+    t: Traffic,
+    i: IntArray,
+    j: IntArray,
+    rpz_m: float,
+    hpz_m: float,
+    lookahead_s: float,
+) -> PairConflicts:
+    """Vectorised state-based CPA over the given pairs; keeps the conflicting ones."""
+    m = pair_metrics(t, i, j, rpz_m, hpz_m, lookahead_s)
+    c = m.conflict
     return PairConflicts(
-        i=i[conf],
-        j=j[conf],
-        tcpa_s=tcpa[conf],
-        dcpa_m=np.sqrt(dcpa2[conf]),
-        tin_s=tin[conf],
-        tout_s=tout[conf],
+        i=i[c],
+        j=j[c],
+        tcpa_s=m.tcpa_s[c],
+        dcpa_m=np.sqrt(m.dcpa2_m2[c]),
+        tin_s=m.tin_s[c],
+        tout_s=m.tout_s[c],
         candidates=int(i.shape[0]),
     )
 
