@@ -3,6 +3,7 @@
 import typer
 
 from ceasefire import __version__
+from ceasefire.cli.deconflict import app as deconflict_app
 
 app = typer.Typer(
     name="ceasefire",
@@ -21,6 +22,9 @@ def _root() -> None:
 def version() -> None:
     """Print the installed version, so reports can name the code that produced them."""
     typer.echo(__version__)
+
+
+app.add_typer(deconflict_app, name="deconflict")
 
 
 def main() -> None:

@@ -7,12 +7,17 @@ This keeps `deconflict` independent of the agreement schema.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import shapely
+import shapely.errors
+import shapely.geometry
 
 from ceasefire.domain.intent import IntentError
+from ceasefire.domain.track import RecordError
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +61,55 @@ class AirspaceConstraint:
     def active_at(self, t: datetime) -> bool:
         """Whether the constraint is in force at `t` (inclusive bounds)."""
         return self.start <= t <= self.end
+
+
+def constraints_from_geojson(
+    doc: Any, source: str
+) -> tuple[list[AirspaceConstraint], list[RecordError]]:
+    """A GeoJSON FeatureCollection of (multi)polygons -> constraints, one error per bad feature.
+
+    Feature properties: id, kind, lower_m, upper_m, start, end (RFC 3339), exempt_commands and
+    exempt_mandates (lists). Missing altitudes mean all altitudes; missing times mean always.
+    A convenience for the CLI and tests; the agreement module builds constraints directly.
+    """
+    feats = doc.get("features") if isinstance(doc, Mapping) else None
+    if not isinstance(feats, list):
+        return [], [RecordError(source, "-", "expected a GeoJSON FeatureCollection")]
+    out: list[AirspaceConstraint] = []
+    errors: list[RecordError] = []
+    for k, f in enumerate(feats):
+        props = (f.get("properties") or {}) if isinstance(f, Mapping) else {}
+        label = str(props.get("id", f"feature {k}"))
+        try:
+            geom = shapely.geometry.shape(f["geometry"])
+            out.append(
+                AirspaceConstraint(
+                    id=label,
+                    geometry=geom,
+                    lower_m=float(props.get("lower_m", -1_000.0)),
+                    upper_m=float(props.get("upper_m", 40_000.0)),
+                    start=_time(props.get("start"), _ALWAYS_START),
+                    end=_time(props.get("end"), _ALWAYS_END),
+                    kind=str(props.get("kind", "no_fly")),
+                    exempt_commands=frozenset(props.get("exempt_commands", [])),
+                    exempt_mandates=frozenset(props.get("exempt_mandates", [])),
+                )
+            )
+        except (IntentError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            errors.append(RecordError(source, label, f"bad constraint: {exc}"))
+        except shapely.errors.GEOSException as exc:
+            errors.append(RecordError(source, label, f"bad geometry: {exc}"))
+    return out, errors
+
+
+_ALWAYS_START = datetime(1970, 1, 1, tzinfo=UTC)
+_ALWAYS_END = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _time(value: Any, default: datetime) -> datetime:
+    if value is None:
+        return default
+    t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        raise ValueError(f"time {value!r} has no time zone")
+    return t.astimezone(UTC)

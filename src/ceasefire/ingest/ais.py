@@ -117,9 +117,8 @@ def parse_nmea(lines: Iterable[str | bytes], source: str, default_t: float = 0.0
                 else parts[0].decode()
             )
         except Exception as exc:  # pyais raises several types for corrupt payloads
-            out.errors.append(
-                RecordError(source, f"line {lineno}", f"cannot decode payload: {exc}")
-            )
+            reason = f"empty or corrupt payload ({type(exc).__name__})"
+            out.errors.append(RecordError(source, f"line {lineno}", reason))
             continue
         if msg.msg_type not in POSITION_TYPES:
             out.other_messages += 1
