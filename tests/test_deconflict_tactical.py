@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ceasefire.deconflict.tactical import Traffic, candidate_pairs, cpa, detect
+from ceasefire.deconflict.tactical import Traffic, candidate_pairs, cpa, detect, pair_metrics
 
 RPZ, HPZ, LOOK = 9260.0, 304.8, 300.0
 M_PER_DEG_LAT = 6_371_000.0 * np.pi / 180.0  # the kwik model's metres per degree
@@ -98,11 +98,14 @@ def test_boundary_is_inclusive_horizontally() -> None:
     assert len(cpa(t, i, j, float(np.nextafter(exact, 0.0)), HPZ, LOOK)) == 0
 
 
-def test_boundary_is_inclusive_vertically() -> None:
-    """Level flight exactly hpz apart is a conflict (BlueSky: strict <)."""
-    t = traffic((0.0, 0.0, 1000.0, 0, 200, 0), (north_of(20_000), 0.0, 1300.0, 180, 200, 0))
-    assert len(detect(t, RPZ, 300.0, LOOK)) == 1
-    assert len(detect(t, RPZ, 299.999, LOOK)) == 0
+def test_boundary_is_strict_vertically_even_after_unit_rounding() -> None:
+    """Adjacent flight levels are separated, as in BlueSky: equality is not a conflict."""
+    fl360, fl370 = 36000 * 0.3048, 37000 * 0.3048  # 304.79999999999927 m apart in doubles
+    hpz = 1000 * 0.3048
+    t = traffic((0.0, 0.0, fl360, 0, 200, 0), (north_of(20_000), 0.0, fl370, 180, 200, 0))
+    assert fl370 - fl360 < hpz
+    assert len(detect(t, RPZ, hpz, LOOK)) == 0
+    assert len(detect(t, RPZ, hpz + 0.01, LOOK)) == 1
 
 
 def test_conflict_already_over_is_not_reported() -> None:
@@ -157,15 +160,16 @@ def _random_traffic(n: int, seed: int, side_km: float) -> Traffic:
 def test_pruning_never_misses_a_conflict(
     seed: int, n: int, side_km: float, rpz: float, look: float
 ) -> None:
-    """Tree-pruned detection equals brute-force CPA over every pair."""
+    """Tree pruning + vertical pre-filter equal the plain definition over every pair."""
     t = _random_traffic(n, seed, side_km)
     iu, ju = np.triu_indices(n, k=1)
-    brute = cpa(t, iu.astype(np.intp), ju.astype(np.intp), rpz, HPZ, look)
+    iu, ju = iu.astype(np.intp), ju.astype(np.intp)
+    brute = pair_metrics(t, iu, ju, rpz, HPZ, look).conflict
     fast = detect(t, rpz, HPZ, look)
     assert set(zip(fast.i.tolist(), fast.j.tolist(), strict=True)) == set(
-        zip(brute.i.tolist(), brute.j.tolist(), strict=True)
+        zip(iu[brute].tolist(), ju[brute].tolist(), strict=True)
     )
-    assert fast.candidates <= brute.candidates
+    assert fast.candidates <= len(iu)
 
 
 def test_pruning_prunes() -> None:

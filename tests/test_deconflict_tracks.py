@@ -85,3 +85,16 @@ def test_real_ais_into_the_store() -> None:
     assert len(store) == len({s.id for s in r.states})
     snap = store.snapshot()
     assert np.all(snap.alt_m == 0.0)
+
+
+def test_vertical_speed_tail_is_cut_after_level_off() -> None:
+    store = TrackStore(tau_s=10.0)
+    store.update(TrackState("a", 0.0, 48.0, 31.0, 1000.0, 0.0, 100.0, 5.0))
+    vus = []
+    for k in range(1, 12):
+        store.update(TrackState("a", 10.0 * k, 48.0 + 0.009 * k, 31.0, 1000.0, 0.0, 100.0, 0.0))
+        tr = store.get("a")
+        assert tr is not None
+        vus.append(tr.vu_mps)
+    assert vus[0] == pytest.approx(5.0 * np.exp(-1.0))
+    assert vus[-1] == 0.0

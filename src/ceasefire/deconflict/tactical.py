@@ -7,16 +7,20 @@ states, then for each unordered pair
   tcpa = -(dx.du + dy.dv) / |dv|^2            (|dv|^2 floored at 1e-6, as BlueSky)
   dcpa^2 = |d^2 - tcpa^2 |dv|^2|
   horizontal conflict when dcpa <= rpz; tinhor/touthor = tcpa -/+ sqrt(rpz^2 - dcpa^2)/|dv|
-  vertical: tcrosshi/lo = (dalt +/- hpz) / -dvs  (|dvs| floored at 1e-6, as BlueSky),
-            tinver = min, toutver = max
+  vertical: tcrosshi/lo = (dalt +/- hpz) / -dvs, tinver = min, toutver = max
   tin = max(tinhor, tinver), tout = min(touthor, toutver)
   conflict when horizontal conflict, tin <= tout, tout > 0 and tin < lookahead.
 
-The one deliberate difference: the protected zone is closed. A pair predicted to pass at
-exactly rpz horizontally, or flying level at exactly hpz apart vertically, is a conflict
-here and not in BlueSky (which uses strict `<`). Separation minima are minima: reaching one
-is not separated. Level pairs (|dvs| < 1e-6 m/s) get tinver/toutver = -/+1e9 s when within
-hpz, instead of BlueSky's +/-(hpz -/+ dalt) * 1e6, which only matters inside the boundary band.
+The one deliberate difference: horizontally the protected zone is closed. A pair predicted
+to pass at exactly rpz is a conflict here (dcpa <= rpz) and not in BlueSky (dcpa < rpz): a
+predicted CPA is an extrapolation, and a prediction with zero margin deserves attention.
+Vertically we keep BlueSky's strict rule (|dalt| < hpz), because there equality is the normal
+case, not an edge case: aircraft are stacked at flight levels exactly one minimum apart
+(FL360/FL370 with hpz = 1,000 ft) and are separated. To make that robust we compare with a
+1 micrometre tolerance (FL370 - FL360 is 304.79999999999927 m in doubles), and decide level
+pairs (|dvs| < 1e-6 m/s) as BlueSky's C++ CStateBased does (loss of vertical separation now
+or never, tinver/toutver = -/+1e9 s), not through its numpy version's floored division by
++1e-6 m/s, whose sign makes the numpy version flag level pairs exactly hpz apart.
 
 Scaling: no N x N arrays. Candidate pairs come from a k-d tree on the positions each track
 will have at half the lookahead (on a sphere, in metres). Two tracks that come within rpz of
@@ -40,6 +44,7 @@ IntArray = NDArray[np.intp]
 _BIG_S = 1e9
 _DV2_FLOOR = 1e-6
 _DVS_FLOOR = 1e-6
+_ALT_TOL_M = 1e-6  # absorbs ft -> m rounding at exactly one vertical minimum
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +154,17 @@ def pair_metrics(
     lookahead_s: float,
 ) -> PairMetrics:
     """Vectorised state-based CPA over the given pairs (see the module docstring)."""
-    lat_i, lat_j = np.radians(t.lat[i]), np.radians(t.lat[j])
+    lat_r = np.radians(t.lat)
+    trk_r = np.radians(t.trk_deg)
+    u = t.gs_mps * np.sin(trk_r)  # per track once, not per pair
+    w = t.gs_mps * np.cos(trk_r)
+    lat_i, lat_j = lat_r[i], lat_r[j]
     dlon = np.radians((t.lon[j] - t.lon[i] + 180.0) % 360.0 - 180.0)
     cavelat = np.cos(0.5 * (lat_i + lat_j))
     dx = EARTH_RADIUS_M * dlon * cavelat  # position of j relative to i, east
     dy = EARTH_RADIUS_M * (lat_j - lat_i)  # north
-    trk_i, trk_j = np.radians(t.trk_deg[i]), np.radians(t.trk_deg[j])
-    du = t.gs_mps[j] * np.sin(trk_j) - t.gs_mps[i] * np.sin(trk_i)
-    dv = t.gs_mps[j] * np.cos(trk_j) - t.gs_mps[i] * np.cos(trk_i)
+    du = u[j] - u[i]
+    dv = w[j] - w[i]
     dv2 = du * du + dv * dv
     dv2 = np.where(np.abs(dv2) < _DV2_FLOOR, _DV2_FLOOR, dv2)
     vrel = np.sqrt(dv2)
@@ -175,7 +183,7 @@ def pair_metrics(
     dvs_f = np.where(level, _DVS_FLOOR, dvs)
     tcrosshi = (dalt + hpz_m) / -dvs_f
     tcrosslo = (dalt - hpz_m) / -dvs_f
-    within = np.abs(dalt) <= hpz_m
+    within = np.abs(dalt) < hpz_m - _ALT_TOL_M
     tinver = np.where(level, np.where(within, -_BIG_S, _BIG_S), np.minimum(tcrosshi, tcrosslo))
     toutver = np.where(level, np.where(within, _BIG_S, -_BIG_S), np.maximum(tcrosshi, tcrosslo))
 
@@ -193,7 +201,14 @@ def cpa(
     hpz_m: float,
     lookahead_s: float,
 ) -> PairConflicts:
-    """Vectorised state-based CPA over the given pairs; keeps the conflicting ones."""
+    """Vectorised state-based CPA over the given pairs; keeps the conflicting ones.
+
+    A vertical pre-filter runs first (a conflict needs toutver > 0 and tinver < lookahead,
+    which costs a few operations per pair), so the horizontal computation only runs on the
+    pairs that can still conflict; the result is identical to `pair_metrics(...).conflict`.
+    """
+    n_candidates = int(i.shape[0])
+    i, j = _vertical_prefilter(t, i, j, hpz_m, lookahead_s)
     m = pair_metrics(t, i, j, rpz_m, hpz_m, lookahead_s)
     c = m.conflict
     return PairConflicts(
@@ -203,8 +218,23 @@ def cpa(
         dcpa_m=np.sqrt(m.dcpa2_m2[c]),
         tin_s=m.tin_s[c],
         tout_s=m.tout_s[c],
-        candidates=int(i.shape[0]),
+        candidates=n_candidates,
     )
+
+
+def _vertical_prefilter(
+    t: Traffic, i: IntArray, j: IntArray, hpz_m: float, lookahead_s: float
+) -> tuple[IntArray, IntArray]:
+    """Keep pairs whose vertical in-zone interval meets (0, lookahead) (same rule as below)."""
+    dalt = t.alt_m[j] - t.alt_m[i]
+    dvs = t.vs_mps[j] - t.vs_mps[i]
+    level = np.abs(dvs) < _DVS_FLOOR
+    dvs_f = np.where(level, _DVS_FLOOR, dvs)
+    a = (dalt + hpz_m) / -dvs_f
+    b = (dalt - hpz_m) / -dvs_f
+    moving = (np.maximum(a, b) > 0.0) & (np.minimum(a, b) < lookahead_s)
+    keep = np.where(level, np.abs(dalt) < hpz_m - _ALT_TOL_M, moving)
+    return i[keep], j[keep]
 
 
 def detect(t: Traffic, rpz_m: float, hpz_m: float, lookahead_s: float) -> PairConflicts:

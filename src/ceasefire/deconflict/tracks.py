@@ -22,6 +22,10 @@ from ceasefire.geo.local import EARTH_RADIUS_M
 
 #: Slack on the plausible maximum when judging a position jump (position noise, rounding).
 _JUMP_SLACK_M = 500.0
+#: Smoothed vertical speeds below this are zero: a third of ADS-B's 64 ft/min resolution.
+#: Without it the exponential tail after a level-off (e.g. -0.001 m/s) would make two aircraft
+#: at adjacent flight levels "converge" and enter each other's protected zone at t = 0.
+VS_DEADBAND_MPS = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +93,12 @@ class TrackStore:
                 f"position jumped {jump:.0f} m in {dt:.1f} s (impossible speed)",
             )
         a = 1.0 - math.exp(-dt / self.tau_s)
+        vu_s = prev.vu_mps + a * (vu - prev.vu_mps)
         self._tracks[s.id] = StoredTrack(
             s,
             prev.ve_mps + a * (ve - prev.ve_mps),
             prev.vn_mps + a * (vn - prev.vn_mps),
-            prev.vu_mps + a * (vu - prev.vu_mps),
+            0.0 if abs(vu_s) < VS_DEADBAND_MPS else vu_s,
             prev.updates + 1,
         )
         return None
