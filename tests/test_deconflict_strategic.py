@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from ceasefire.deconflict.f3548 import intent_to_f3548, parse_intent, parse_inte
 from ceasefire.deconflict.strategic import StrategicDeconflictor
 from ceasefire.deconflict.volumes import intersect
 from ceasefire.domain.intent import Circle, IntentError, IntentState, Volume4D
+from ceasefire.geo.local import LocalFrame
 from deconflict_helpers import T0, box, intent
 
 # 0.001 degree of longitude at 48.5 N is ~74 m; of latitude ~111 m.
@@ -63,11 +65,7 @@ class TestBoundaries:
         # A circle west of the square: its centre 500 m from the west edge (same latitude).
         d = StrategicDeconflictor()
         assert d.submit(intent("sq", sq)).accepted
-        from ceasefire.geo.local import LocalFrame
-
         frame = LocalFrame(LON, LAT + 0.005)
-        import numpy as np
-
         lon_c, lat_c = frame.inverse(np.array([-500.0]), np.array([0.0]))
 
         def circ(r: float) -> Volume4D:

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from ceasefire.deconflict.tactical import detect
+from ceasefire.deconflict.tactical import PairConflicts, Traffic, detect
 from ceasefire.deconflict.tracks import TrackStore
 from ceasefire.domain.track import TrackSource, TrackState
 from ceasefire.ingest.adsb import parse_traffic_json
@@ -68,8 +68,25 @@ def test_real_adsb_replay_finds_conflicts_and_refuses_spoofed_jumps() -> None:
     snap = store.snapshot(states[-1].t)
     store.expire(states[-1].t, 120.0)
     assert 30 < len(snap) < 100
-    found = detect(store.snapshot(states[-1].t), 9260.0, 304.8, 300.0)
-    assert found.candidates > len(found)
+    found = detect(snap, 9260.0, 304.8, 300.0)
+    assert 0 < len(found) < found.candidates
+    assert np.all(found.dcpa_m <= 9260.0)
+    assert np.all(found.tin_s < 300.0)
+    assert np.all(found.tout_s > 0.0)
+    # The answer does not depend on the order of the tracks.
+    rev = np.arange(len(snap))[::-1]
+    flipped = Traffic(*(getattr(snap, f)[rev] for f in Traffic.__slots__))
+    again = detect(flipped, 9260.0, 304.8, 300.0)
+
+    def pairs(t: Traffic, r: PairConflicts) -> dict[frozenset[str], float]:
+        return {
+            frozenset((str(t.ids[a]), str(t.ids[b]))): float(d)
+            for a, b, d in zip(r.i, r.j, r.dcpa_m, strict=True)
+        }
+
+    p1, p2 = pairs(snap, found), pairs(flipped, again)
+    assert p1.keys() == p2.keys()
+    assert all(p1[k] == pytest.approx(p2[k], rel=1e-9) for k in p1)
     with gzip.open(DATA / "traffic_samples" / "noisy__noisy_spoofing.json.gz", "rt") as f:
         noisy = parse_traffic_json(json.load(f), "noisy").states
     refused = TrackStore().update_all(sorted(noisy, key=lambda s: s.t))

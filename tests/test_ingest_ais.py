@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from ceasefire.domain.track import TrackSource
-from ceasefire.ingest.ais import KNOT_MPS, parse_nmea
+from ceasefire.ingest.ais import KNOT_MPS, AisResult, parse_nmea
 from deconflict_helpers import DATA
 
 AIS = DATA / "ais"
 
 
-def _parse(name: str, default_t: float = 1.7e9):  # type: ignore[no-untyped-def]
+def _parse(name: str, default_t: float = 1.7e9) -> AisResult:
     with (AIS / name).open("rb") as f:
         return parse_nmea(f, name, default_t)
 
