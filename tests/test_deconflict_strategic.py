@@ -276,3 +276,15 @@ def test_index_never_loses_a_conflict(specs: list[tuple[int, ...]]) -> None:
         assert dec.accepted == (not brute)
         if dec.accepted:
             accepted.append(k)
+
+
+def test_self_crossing_polygon_is_malformed() -> None:
+    bowtie = ((LON, LAT), (LON + 0.01, LAT + 0.01), (LON + 0.01, LAT), (LON, LAT + 0.01))
+    with pytest.raises(IntentError, match="edges cross"):
+        Volume4D(bowtie, 0, 100, T0, T0 + timedelta(hours=1))
+
+
+def test_non_object_reference_is_reported_not_raised() -> None:
+    ok, errors = parse_intents([{"reference": "x", "details": {}}], "f.json")
+    assert ok == []
+    assert errors[0].record == "0"

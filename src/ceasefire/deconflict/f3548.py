@@ -140,7 +140,8 @@ def parse_intents(doc: Any, source: str) -> tuple[list[OperationalIntent], list[
     ok: list[OperationalIntent] = []
     errors: list[RecordError] = []
     for k, item in enumerate(items):
-        label = str(item.get("reference", {}).get("id", k)) if isinstance(item, Mapping) else str(k)
+        ref = item.get("reference") if isinstance(item, Mapping) else None
+        label = str(ref.get("id", k)) if isinstance(ref, Mapping) else str(k)
         try:
             ok.append(parse_intent(item))
         except IntentError as exc:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+import shapely
+
 
 class IntentState(StrEnum):
     """Lifecycle states of an operational intent (F3548 names, lower-case)."""
@@ -82,6 +84,11 @@ def volume_problems(v: Volume4D) -> list[str]:
             problems.append(f"polygon needs at least 3 vertices, got {len(v.outline)}")
         for lon, lat in v.outline:
             problems.extend(_point_problems(lon, lat))
+        if not problems and len(v.outline) >= 3:
+            poly = shapely.Polygon(v.outline)
+            if not poly.is_valid or poly.area == 0.0:
+                why = shapely.is_valid_reason(poly)
+                problems.append(f"polygon is not a simple area (edges cross or collapse: {why})")
     return problems
 
 

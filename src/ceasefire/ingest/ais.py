@@ -39,10 +39,10 @@ def _state_from(msg: Any, t: float) -> TrackState | str:
     speed, course = getattr(msg, "speed", None), getattr(msg, "course", None)
     if lat is None or lon is None or lat == 91.0 or lon == 181.0:
         return "position not available (lat 91 / lon 181)"
-    if speed is None or speed >= 102.3:
-        return "speed over ground not available (102.3 kn)"
+    if speed is None or speed >= 102.3 or (msg.msg_type == 27 and speed >= 63):
+        return "speed over ground not available (102.3 kn; 63 kn in type 27)"
     if course is None or course >= 360.0:
-        return "course over ground not available (360)"
+        return "course over ground not available (360; 511 in type 27)"
     gs = float(speed) * KNOT_MPS
     problems = state_problems(float(lat), float(lon), 0.0, float(course), gs, 0.0)
     if problems:
@@ -71,6 +71,19 @@ def _time_of(sentence: AISSentence, wrapper_t: float | None, default_t: float) -
     return default_t
 
 
+def _expire_fragments(
+    pending: dict[tuple[Any, ...], tuple[int, list[AISSentence]]],
+    lineno: int,
+    source: str,
+    out: AisResult,
+) -> None:
+    """Drop fragments that never completed, so a corrupt stream cannot grow memory."""
+    for key, (first, _) in list(pending.items()):
+        if lineno - first > _MAX_FRAGMENT_WAIT:
+            del pending[key]
+            out.errors.append(RecordError(source, f"line {first}", "incomplete multi-part message"))
+
+
 def parse_nmea(lines: Iterable[str | bytes], source: str, default_t: float = 0.0) -> AisResult:
     """Decode NMEA lines. `default_t` (POSIX s) stamps sentences that carry no time."""
     out = AisResult()
@@ -81,6 +94,7 @@ def parse_nmea(lines: Iterable[str | bytes], source: str, default_t: float = 0.0
         line = line.strip()
         if not line or line.startswith(b"#"):
             continue
+        _expire_fragments(pending, lineno, source, out)
         try:
             sentence = NMEASentenceFactory.produce(line)
         except (InvalidNMEAMessageException, UnknownMessageException, ValueError) as exc:
@@ -128,13 +142,6 @@ def parse_nmea(lines: Iterable[str | bytes], source: str, default_t: float = 0.0
             out.errors.append(RecordError(source, f"line {lineno}", f"mmsi {msg.mmsi}: {state}"))
         else:
             out.states.append(state)
-        # Drop fragments that never completed, so a corrupt stream cannot grow memory.
-        for key, (first, _) in list(pending.items()):
-            if lineno - first > _MAX_FRAGMENT_WAIT:
-                del pending[key]
-                out.errors.append(
-                    RecordError(source, f"line {first}", "incomplete multi-part message")
-                )
     for first, _ in pending.values():
         out.errors.append(RecordError(source, f"line {first}", "incomplete multi-part message"))
     return out
