@@ -288,3 +288,35 @@ def test_non_object_reference_is_reported_not_raised() -> None:
     ok, errors = parse_intents([{"reference": "x", "details": {}}], "f.json")
     assert ok == []
     assert errors[0].record == "0"
+
+
+class TestLongEdges:
+    """Edges hundreds of km long: F3548 edges are geodesics, GeoJSON zone edges are straight
+    in lon/lat; a near-miss 5 m from the middle of such an edge is still decided right."""
+
+    WIDE = ((30.0, 48.5), (34.0, 48.5), (34.0, 49.5), (30.0, 49.5))  # ~300 km wide
+
+    def _square_below(self, lat_top: float) -> Volume4D:
+        d = 0.001
+        return box(32.0 - d, lat_top - 2 * d, 32.0 + d, lat_top)
+
+    def test_geodesic_edge_of_an_intent(self) -> None:
+        from pyproj import Geod
+
+        ((_, lat_mid),) = Geod(ellps="WGS84").npts(30.0, 48.5, 34.0, 48.5, 1)
+        assert lat_mid - 48.5 > 0.01  # the geodesic bulges > 1 km north of the parallel
+        wide = Volume4D(self.WIDE, 0, 1000, T0, T0 + timedelta(hours=1))
+        five_m = 5.0 / 111_200.0
+        assert intersect(wide, self._square_below(lat_mid - five_m)) is None
+        assert intersect(wide, self._square_below(lat_mid + five_m)) is not None
+
+    def test_lon_lat_straight_edge_of_a_zone(self) -> None:
+        zone = AirspaceConstraint(
+            "wide", shapely.Polygon(self.WIDE), -1000, 40000, T0, T0 + timedelta(days=1)
+        )
+        d = StrategicDeconflictor(constraints=[zone])
+        five_m = 5.0 / 111_200.0
+        south = intent("south", self._square_below(48.5 - five_m))
+        north = intent("north", self._square_below(48.5 + five_m))
+        assert d.submit(south).accepted
+        assert not d.submit(north).accepted

@@ -23,6 +23,7 @@ from ceasefire.deconflict.tactical import Traffic
 from ceasefire.geo.local import EARTH_RADIUS_M, LocalFrame
 
 _REACH_PAD_M = 1_000.0
+_ZONE_SEGMENT_DEG = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,7 @@ def predict_incursions(
         )
         if near.is_empty:
             continue
+        near = shapely.segmentize(near, _ZONE_SEGMENT_DEG)  # GeoJSON edges: straight in lon/lat
         frame = LocalFrame(lon, lat)
         trk = np.radians(traffic.trk_deg[k])
         ve, vn = float(traffic.gs_mps[k] * np.sin(trk)), float(traffic.gs_mps[k] * np.cos(trk))

@@ -16,9 +16,10 @@ from functools import lru_cache
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from pyproj import Transformer
+from pyproj import Geod, Transformer
 
 EARTH_RADIUS_M = 6_371_000.0
+_GEOD = Geod(ellps="WGS84")
 
 
 @lru_cache(maxsize=1)
@@ -94,3 +95,31 @@ def ecef_unit_xyz(
     lon = np.radians(lon_deg)
     c = np.cos(lat)
     return EARTH_RADIUS_M * np.column_stack([c * np.cos(lon), c * np.sin(lon), np.sin(lat)])
+
+
+def geodesic_distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Distance along the WGS84 ellipsoid (pyproj Geod), metres."""
+    _, _, d = _GEOD.inv(lon1, lat1, lon2, lat2)
+    return float(d)
+
+
+def densify_geodesic(
+    ring: list[tuple[float, float]], max_segment_m: float
+) -> list[tuple[float, float]]:
+    """Insert points along each edge of a closed ring (last edge back to the first vertex) so
+    that no segment is longer than `max_segment_m` along the geodesic.
+
+    F3548 polygon edges are geodesics; a local projection maps them to straight lines only
+    approximately, and the error grows with edge length. Short segments make it negligible.
+    """
+    out: list[tuple[float, float]] = []
+    n = len(ring)
+    for k in range(n):
+        lon1, lat1 = ring[k]
+        lon2, lat2 = ring[(k + 1) % n]
+        out.append((lon1, lat1))
+        d = geodesic_distance_m(lon1, lat1, lon2, lat2)
+        extra = int(np.ceil(d / max_segment_m)) - 1
+        if extra > 0:
+            out.extend((float(x), float(y)) for x, y in _GEOD.npts(lon1, lat1, lon2, lat2, extra))
+    return out
