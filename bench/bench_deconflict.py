@@ -271,10 +271,11 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     numpy_bytes_per_pair: float | None = None
     for name in ["replay", *[f"random_{n}" for n in sizes]]:
-        n = 0 if name == "replay" else int(name.split("_")[1])
+        # For the replay, N is the largest snapshot (the pairs are summed over 10 snapshots).
+        n = max(len(t) for t in replay_snapshots()) if name == "replay" else int(name.split("_")[1])
         results: dict[str, dict[str, Any]] = {}
         for det in detectors:
-            if det == "bluesky_numpy" and numpy_bytes_per_pair and n:
+            if det == "bluesky_numpy" and numpy_bytes_per_pair and name != "replay":
                 predicted = numpy_bytes_per_pair * n * n
                 if predicted > args.mem_budget_gb * 1e9:
                     results[det] = {"skipped": f"predicted {predicted / 1e9:.1f} GB > budget"}
@@ -287,7 +288,7 @@ def main() -> None:
                 f" {r.get('time_s', float('nan')):9.4f} s  {len(r.get('pairs', [])):6d} pairs"
                 f"  {r.get('peak_mem_bytes', 0) / 1e6:9.1f} MB {r.get('error', '')}"
             )
-            if det == "bluesky_numpy" and n and "peak_mem_bytes" in r:
+            if det == "bluesky_numpy" and name != "replay" and "peak_mem_bytes" in r:
                 numpy_bytes_per_pair = max(r["peak_mem_bytes"] / (n * n), numpy_bytes_per_pair or 0)
         ours: set[tuple[str, str]] = {(a, b) for a, b in results["ours"]["pairs"]}
         row: dict[str, Any] = {"scenario": name, "n": n}
