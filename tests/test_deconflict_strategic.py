@@ -36,10 +36,10 @@ class TestBoundaries:
         assert ov is not None
         assert ov.area_m2 == pytest.approx(0.0, abs=1e-6)
 
-    def test_a_centimetre_gap_does_not_intersect(self) -> None:
+    def test_a_millimetre_gap_does_not_intersect(self) -> None:
         a = box(LON, LAT, LON + 0.01, LAT + 0.01)
-        gap = 0.01 / 74_000.0 * 0.01  # ~1 cm in degrees of longitude
-        b = box(LON + 0.01 + 10 * gap, LAT, LON + 0.02, LAT + 0.01)
+        one_mm = 0.001 / 74_000.0  # degrees of longitude at 48.5 N
+        b = box(LON + 0.01 + one_mm, LAT, LON + 0.02, LAT + 0.01)
         assert intersect(a, b) is None
 
     def test_equal_altitudes_intersect(self) -> None:
