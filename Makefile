@@ -33,3 +33,19 @@ lock:
 
 clean:
 	rm -rf $(VENV) reports .mypy_cache .pytest_cache .ruff_cache
+
+# Benchmark-only environment: BlueSky (numpy + C++ state-based detection) next to ours.
+# Kept out of the runtime lock; see bench/requirements-bluesky.txt and docs/benchmarks.md.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: requirements.lock bench/requirements-bluesky.txt pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements-bluesky.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BENCH_VENV)/bin/python -c "from bluesky.traffic.asas import cstatebased, statebased"
+	touch $@
+
+.PHONY: bench-deconflict
+bench-deconflict: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/bench_deconflict.py $(BENCH_ARGS)

@@ -4,6 +4,7 @@ import typer
 
 from ceasefire import __version__
 from ceasefire.cli.agreement_cmd import agreement_app
+from ceasefire.cli.deconflict import app as deconflict_app
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
 
 app = typer.Typer(
@@ -14,6 +15,7 @@ app = typer.Typer(
 )
 register_pipeline_commands(app)
 app.add_typer(agreement_app, name="agreement")
+app.add_typer(deconflict_app, name="deconflict")
 
 
 @app.command()
