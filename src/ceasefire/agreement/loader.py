@@ -153,6 +153,7 @@ def _buffer_zone(buffer: BufferSpec, front: _Front) -> Zone:
         kind=ZoneKind.BUFFER,
         geometry=band_along(front.line.line, buffer.width_m, front.projection, within=side_area),
         prohibited_categories=expand_categories(buffer.prohibited),
+        exempt=frozenset(buffer.exempt),
         description=f"{buffer.width_m / 1000:g} km buffer on the {buffer.side} side",
     )
 

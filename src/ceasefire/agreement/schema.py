@@ -59,6 +59,7 @@ class BufferSpec(_Strict):
     side: str
     width_m: PositiveMetres
     prohibited: list[Category | Literal["all_hostilities"]] = Field(min_length=1)
+    exempt: list[str] = Field(default_factory=list)
 
 
 class WithdrawalSpec(_Strict):

@@ -16,8 +16,10 @@ from typing import Annotated, Any
 import typer
 import yaml
 
+from ceasefire.agreement import AgreementError, load_agreement
 from ceasefire.deconflict.constraints import AirspaceConstraint, constraints_from_geojson
 from ceasefire.deconflict.f3548 import parse_intents
+from ceasefire.deconflict.from_agreement import airspace_constraints
 from ceasefire.deconflict.incursion import predict_incursions
 from ceasefire.deconflict.interuss import load_collection
 from ceasefire.deconflict.snapshot import SnapshotError, parse_snapshot
@@ -50,8 +52,16 @@ def _now(value: str | None) -> datetime:
 
 
 def _load_zones(path: Path | None) -> list[AirspaceConstraint]:
+    """Constraints from an agreement YAML (its zones) or a GeoJSON FeatureCollection."""
     if path is None:
         return []
+    if path.suffix in (".yaml", ".yml"):
+        try:
+            return airspace_constraints(load_agreement(path))
+        except AgreementError as exc:
+            for issue in exc.issues:
+                typer.echo(f"error: {issue}", err=True)
+            raise typer.Exit(code=2) from None
     try:
         doc = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
@@ -71,7 +81,8 @@ def tactical(
     hpz_m: Annotated[float, typer.Option(help="Vertical protected half-height (m)")] = 304.8,
     lookahead_s: Annotated[float, typer.Option(help="Look-ahead time (s)")] = 300.0,
     zones: Annotated[
-        Path | None, typer.Option(help="GeoJSON constraints: also predict zone incursions")
+        Path | None,
+        typer.Option(help="Agreement YAML or GeoJSON constraints: also predict zone incursions"),
     ] = None,
     incursions_out: Annotated[
         Path | None, typer.Option(help="Output CSV for zone incursions (needs --zones)")
@@ -196,7 +207,9 @@ def strategic(
     intents: Annotated[
         list[Path], typer.Option(help="Intent files: F3548 JSON list, or InterUSS YAML collection")
     ],
-    zones: Annotated[Path | None, typer.Option(help="GeoJSON agreement constraints")] = None,
+    zones: Annotated[
+        Path | None, typer.Option(help="Agreement YAML or GeoJSON constraints")
+    ] = None,
     now: Annotated[str | None, typer.Option(help="Anchor for InterUSS relative times")] = None,
 ) -> None:
     """Submit intents in order (each with the current view of its area); print decisions."""
