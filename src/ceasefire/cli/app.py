@@ -3,6 +3,8 @@
 import typer
 
 from ceasefire import __version__
+from ceasefire.cli import ledger as ledger_cli
+from ceasefire.cli import witness as witness_cli
 
 app = typer.Typer(
     name="ceasefire",
@@ -10,6 +12,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+app.add_typer(ledger_cli.app, name="ledger")
+app.add_typer(witness_cli.app, name="witness")
 
 
 @app.callback()

@@ -74,7 +74,7 @@ def record_id_of(record: Mapping[str, Any], position: int) -> str:
     if not isinstance(rid, str) or not rid:
         raise LedgerError([(f"#{position}", "has no string 'id' field")])
     if len(rid) > MAX_RECORD_ID or any(ord(c) < 0x20 or c == "\x7f" for c in rid):
-        raise LedgerError([(repr(rid[:40]), "id is too long or holds control characters")])
+        raise LedgerError([(f"#{position}", "id is too long or holds control characters")])
     return rid
 
 
@@ -90,13 +90,13 @@ def canonical_entries(records: Iterable[Mapping[str, Any]]) -> list[tuple[str, b
             problems.extend(exc.problems)
             continue
         if rid in seen:
-            problems.append((repr(rid), "appears twice in the same batch"))
+            problems.append((f"#{position} {rid!r}", "appears twice in the same batch"))
             continue
         seen.add(rid)
         try:
             out.append((rid, canonical_json(record)))
         except CanonicalError as exc:
-            problems.append((repr(rid), str(exc)))
+            problems.append((f"#{position} {rid!r}", str(exc)))
     if problems:
         raise LedgerError(problems)
     return out
