@@ -155,7 +155,7 @@ def test_deleted_row_is_reported(tmp_path: Path) -> None:
 def test_bad_batch_names_every_bad_record_and_stores_nothing(tmp_path: Path) -> None:
     ledger, _ = new_ledger(tmp_path / "l.db")
     ledger.append_many(records(0, 5))
-    batch = [
+    batch: list[dict[str, object]] = [
         *records(5, 2),
         {"id": "bad-nan", "v": float("nan")},
         {"no": "id"},
