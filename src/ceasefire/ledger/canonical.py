@@ -7,11 +7,11 @@ their names, no insignificant whitespace, strings escaped only where JSON
 requires it, numbers written as ECMAScript writes doubles, output in UTF-8.
 
 What we refuse, with the JSON path of the offending value in the message:
-non-string object keys, NaN and infinities, integers beyond ±(2**53 - 1) (a
-JCS number is a double; a larger integer would be silently rounded by another
-party's parser), strings that are not valid Unicode (lone surrogates), and any
-type that is not JSON (datetimes, bytes, sets, ...): convert those explicitly,
-e.g. datetimes to RFC 3339 strings, before appending.
+non-string object keys, NaN and infinities, integers beyond ±(2**53 - 1) unless
+written exactly as that double would be (a JCS number is a double; another
+party's parser would silently round it), strings that are not valid Unicode
+(lone surrogates), and any type that is not JSON (datetimes, bytes, sets,
+...): convert those explicitly, e.g. datetimes to RFC 3339 strings, first.
 """
 
 from __future__ import annotations
@@ -89,11 +89,14 @@ def _write(value: Any, path: str, out: list[str]) -> None:
     elif isinstance(value, str):
         out.append(_encode_string(value))
     elif isinstance(value, int):
-        if abs(value) > MAX_SAFE_INTEGER:
+        text = str(int(value))
+        # beyond 2**53 only the exact text of a double is portable (it is what a
+        # large integral float serialises to, so re-parsed records stay valid)
+        if abs(value) > MAX_SAFE_INTEGER and format_number(float(value)) != text:
             raise CanonicalError(
                 path, f"integer {value} is beyond ±(2**53 - 1); store it as a string"
             )
-        out.append(str(int(value)))
+        out.append(text)
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise CanonicalError(path, f"{value} is not a JSON number")
