@@ -114,9 +114,9 @@ def test_rewritten_row_and_leaf_hash_is_caught_by_interior_hashes(tmp_path: Path
     new_data = b'{"id":"obs-7","kind":"observation","n":-7}'
     db = sqlite3.connect(tmp_path / "l.db")
     db.execute("UPDATE ledger_entries SET data = ? WHERE idx = 7", (new_data,))
-    (blob,) = db.execute("SELECT data FROM ledger_tiles WHERE level = 0 AND idx = 0").fetchone()
+    (blob,) = db.execute("SELECT data FROM ledger_tiles WHERE key = 0").fetchone()
     patched = blob[: 7 * 32] + leaf_hash(new_data) + blob[8 * 32 :]
-    db.execute("UPDATE ledger_tiles SET data = ? WHERE level = 0 AND idx = 0", (patched,))
+    db.execute("UPDATE ledger_tiles SET data = ? WHERE key = 0", (patched,))
     db.commit()
     report = ledger.verify()
     assert not report.ok

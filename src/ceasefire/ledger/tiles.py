@@ -24,7 +24,6 @@ says how they are kept.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 
 from ceasefire.ledger.merkle import HASH_SIZE, NodeCoord, ProofError
@@ -182,7 +181,7 @@ def extend(
 
 
 class TileNodes:
-    """A `NodeSource` over persisted tiles, with an LRU cache of tiles.
+    """A `NodeSource` over persisted tiles, with a bounded cache of tiles.
 
     Complete subtrees never change, so any cached tile, even a partial one,
     stays right for every node it holds; when asked for a node a cached
@@ -195,28 +194,35 @@ class TileNodes:
         cache_tiles: int = 4096,
     ) -> None:
         self._read = read_tiles
-        self._cache: OrderedDict[TileKey, bytes] = OrderedDict()
+        self._cache: dict[TileKey, bytes] = {}
         self._cache_tiles = max(cache_tiles, 1)
 
     def get_nodes(self, coords: Sequence[NodeCoord]) -> list[bytes]:
         """Hash of each complete subtree, read from the tile that stores it."""
-        # node_location and node_from_blob inlined: this loop is the proof hot path
+        # node_location and node_from_blob inlined: this loop is the proof hot path.
+        # A proof's coordinates come bottom-up, so consecutive ones share a tile.
         cache = self._cache
         widths, offsets = _WIDTH_BY_BLOB_LEN, _ROW_OFFSETS
         out = []
+        last_key: TileKey | None = None
+        blob = b""
+        width = 0
+        row_offsets: list[int] = []
         for height, index in coords:
             row = height % TILE_HEIGHT
             tile_index = (index << row) >> TILE_HEIGHT
             key = (height // TILE_HEIGHT, tile_index)
             pos = index - (tile_index << (TILE_HEIGHT - row))
-            blob = cache.get(key)
-            if blob is None or pos >= widths.get(len(blob), 0) >> row:
-                blob = self._fetch(key)
-                if pos >= tile_width(blob) >> row:
+            if key != last_key or pos >= width >> row:
+                cached = cache.get(key)
+                if cached is None or pos >= widths[len(cached)] >> row:
+                    cached = self._fetch(key)
+                blob, last_key = cached, key
+                width = widths.get(len(blob), 0)
+                if pos >= width >> row:
                     raise ProofError(f"tile {key} has no complete node at row {row}, pos {pos}")
-            else:
-                cache.move_to_end(key)
-            at = (offsets[widths[len(blob)]][row] + pos) * HASH_SIZE
+                row_offsets = offsets[width]
+            at = (row_offsets[row] + pos) * HASH_SIZE
             out.append(blob[at : at + HASH_SIZE])
         return out
 
@@ -225,8 +231,9 @@ class TileNodes:
         if key not in found:
             raise ProofError(f"tile {key} is not stored")
         blob = found[key]
-        self._cache[key] = blob
-        self._cache.move_to_end(key)
-        if len(self._cache) > self._cache_tiles:
-            self._cache.popitem(last=False)
+        cache = self._cache
+        cache.pop(key, None)
+        cache[key] = blob
+        if len(cache) > self._cache_tiles:  # evict the oldest read (FIFO: cheaper than LRU)
+            del cache[next(iter(cache))]
         return blob
