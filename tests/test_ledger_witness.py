@@ -1,5 +1,6 @@
 """Witnesses: cosign consistent growth, catch forks, rollbacks and split views."""
 
+import base64
 import json
 import sqlite3
 from pathlib import Path
@@ -20,6 +21,7 @@ from ceasefire.ledger.witness import (
     WitnessError,
     WitnessState,
     add_checkpoint,
+    check_evidence,
 )
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
 
@@ -113,6 +115,8 @@ def test_split_view_at_equal_size(tmp_path: Path, keys: tuple[Signer, Signer]) -
     with pytest.raises(ForkDetected) as alarm:
         add_checkpoint(state, LedgerSource(forked).add_checkpoint_request(15), w_key, 2)
     assert alarm.value.kind == "split view"
+    verdict = check_evidence(alarm.value.evidence(), log_key.verifier())
+    assert verdict == "split view proven: two signed roots for tree size 15"
 
 
 def test_rollback_is_caught(tmp_path: Path, keys: tuple[Signer, Signer]) -> None:
@@ -128,6 +132,8 @@ def test_rollback_is_caught(tmp_path: Path, keys: tuple[Signer, Signer]) -> None
     with pytest.raises(ForkDetected) as alarm:
         add_checkpoint(state, LedgerSource(truncated).add_checkpoint_request(20), w_key, 2)
     assert alarm.value.kind == "rollback"
+    verdict = check_evidence(alarm.value.evidence(), log_key.verifier())
+    assert "signed trees of 12 and 20 entries" in verdict
 
 
 def test_unusable_requests_are_refused_not_alarmed(
@@ -258,6 +264,10 @@ def test_cli_end_to_end_two_witnesses_bundle_and_fork(tmp_path: Path) -> None:
     assert evidence["previously_cosigned_checkpoint"].startswith(f"{ORIGIN}\n50\n")
     assert evidence["conflicting_checkpoint"].startswith(f"{ORIGIN}\n60\n")
     assert not SqliteLedgerStorage(fork_db).cosignatures(60)  # nothing was cosigned
+    verdict = run("witness", "check-evidence", str(evidence_file), "--log-key", vkey)
+    assert "signed trees of 50 and 60 entries" in verdict
+    other = Signer.generate(ORIGIN).verifier().vkey()
+    run("witness", "check-evidence", str(evidence_file), "--log-key", other, code=1)
 
 
 def test_cli_verify_reports_tampered_row_index(tmp_path: Path) -> None:
@@ -283,3 +293,24 @@ def test_cli_append_refuses_bad_records_by_line(tmp_path: Path) -> None:
     assert f"{bad}:3 'c': $.v: nan is not a JSON number" in out
     assert "nothing appended" in out
     assert SqliteLedgerStorage(db).tree_size() == 0
+
+
+def test_consistent_checkpoints_are_not_evidence(
+    tmp_path: Path, keys: tuple[Signer, Signer]
+) -> None:
+    log_key, _ = keys
+    log = make_log(tmp_path / "log.db", log_key)
+    log.append_many(records(0, 9))
+    first = log.checkpoint(log_key)
+    log.append_many(records(9, 4))
+    second = log.checkpoint(log_key)
+    evidence = {
+        "format": "ceasefire-fork-evidence/v1",
+        "previously_cosigned_checkpoint": first.format(),
+        "conflicting_checkpoint": second.format(),
+        "consistency_proof": [base64.b64encode(p).decode() for p in log.consistency_proof(9)],
+    }
+    with pytest.raises(WitnessError, match="no fork"):
+        check_evidence(evidence, log_key.verifier())
+    evidence["consistency_proof"] = []
+    assert "signed trees of 9 and 13" in check_evidence(evidence, log_key.verifier())

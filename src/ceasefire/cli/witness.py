@@ -34,6 +34,7 @@ from ceasefire.ledger.witness import (
     WitnessError,
     WitnessState,
     add_checkpoint,
+    check_evidence,
 )
 
 app = typer.Typer(
@@ -160,3 +161,19 @@ def show(state: StateOption) -> None:
     typer.echo(f"last size:   {current.size()}")
     if current.checkpoint:
         typer.echo(current.checkpoint, nl=False)
+
+
+@app.command("check-evidence")
+def check_evidence_cmd(
+    file: Annotated[Path, typer.Argument(help="An evidence-*.json file written by a witness.")],
+    log_key: Annotated[str, typer.Option(help="The log's public key or a file holding it.")],
+) -> None:
+    """Re-check a witness's fork evidence offline, with the log's public key only."""
+    try:
+        evidence = json.loads(file.read_text())
+        verdict = check_evidence(evidence, read_vkey(log_key, "log key"))
+    except (OSError, json.JSONDecodeError, AttributeError) as exc:
+        raise fail(f"cannot read evidence {file}: {exc}") from None
+    except WitnessError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(verdict)

@@ -83,6 +83,45 @@ class ForkDetected(Exception):  # noqa: N818 -- it is an alarm, not an error of 
         }
 
 
+def check_evidence(evidence: dict[str, Any], log_key: Verifier) -> str:
+    """Re-check fork evidence offline; return what it proves, raise WitnessError if nothing.
+
+    Two checkpoints signed by the log's key for the same size with different
+    roots prove a split view outright. Otherwise the evidence proves the log
+    signed both tree heads and that the proof it offered does not link them;
+    the log can only answer by producing a valid consistency proof, which a
+    forked log cannot.
+    """
+    if evidence.get("format") != "ceasefire-fork-evidence/v1":
+        raise WitnessError("not a ceasefire fork evidence file")
+    try:
+        first = open_checkpoint(evidence["previously_cosigned_checkpoint"], log_key)
+        second = open_checkpoint(evidence["conflicting_checkpoint"], log_key)
+        proof = [base64.b64decode(p, validate=True) for p in evidence["consistency_proof"]]
+    except (KeyError, TypeError, binascii.Error, ValueError) as exc:
+        raise WitnessError(
+            f"evidence does not hold two checkpoints signed by the log: {exc}"
+        ) from None
+    a, b = first.checkpoint, second.checkpoint
+    if a.origin != b.origin:
+        raise WitnessError("the two checkpoints are for different logs")
+    if a.size == b.size:
+        if a.root_hash == b.root_hash:
+            raise WitnessError("the two checkpoints agree: no fork")
+        return f"split view proven: two signed roots for tree size {a.size}"
+    old, new = (a, b) if a.size < b.size else (b, a)
+    try:
+        verify_consistency(old.size, new.size, proof, old.root_hash, new.root_hash)
+    except ProofError as exc:
+        return (
+            f"the log signed trees of {old.size} and {new.size} entries and the proof it gave "
+            f"does not link them ({exc}); a consistency proof from the log is needed to refute it"
+        )
+    raise WitnessError(
+        "the offered consistency proof is valid: the checkpoints are consistent, no fork"
+    )
+
+
 @dataclass(frozen=True)
 class AddCheckpointRequest:
     """A C2SP tlog-witness add-checkpoint request body."""
