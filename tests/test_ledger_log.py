@@ -152,6 +152,18 @@ def test_deleted_row_is_reported(tmp_path: Path) -> None:
     assert report.reason == "entry 11 is missing"
 
 
+def test_truncated_log_is_reported(tmp_path: Path) -> None:
+    ledger, key = new_ledger(tmp_path / "l.db")
+    ledger.append_many(records(0, 20))
+    ledger.checkpoint(key)
+    db = sqlite3.connect(tmp_path / "l.db")
+    db.execute("DELETE FROM ledger_entries WHERE idx >= 15")
+    db.commit()
+    report = ledger.verify()
+    assert report.first_bad_index == 15
+    assert report.reason == "a signed checkpoint covers 20 entries but only 15 are stored"
+
+
 def test_bad_batch_names_every_bad_record_and_stores_nothing(tmp_path: Path) -> None:
     ledger, _ = new_ledger(tmp_path / "l.db")
     ledger.append_many(records(0, 5))

@@ -297,6 +297,12 @@ class Ledger:
                 report.reason = f"stored checkpoint does not verify: {exc}"
                 return report
             wanted[cp.size] = cp.root_hash
+        if wanted and max(wanted) > size:
+            report.first_bad_index = size
+            report.reason = (
+                f"a signed checkpoint covers {max(wanted)} entries but only {size} are stored"
+            )
+            return report
         if 0 in wanted:
             self._check_root(report, 0, EMPTY_ROOT, wanted[0])
         batch = tiles.TILE_WIDTH * 64
