@@ -183,18 +183,19 @@ def root_from_inclusion_proof(
     _check_hash(leaf_hash_, "leaf hash")
     fn, sn = leaf_index, tree_size - 1
     r = leaf_hash_
+    sha = hashlib.sha256  # node_hash inlined: this loop is the verifier's hot path
     for i, p in enumerate(proof):
-        _check_hash(p, f"proof element {i}")
+        if len(p) != HASH_SIZE:
+            _check_hash(p, f"proof element {i}")
         if sn == 0:
             raise ProofError(f"inclusion proof too long: {len(proof)} elements")
         if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            r = sha(_NODE_PREFIX + p + r).digest()
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
         else:
-            r = node_hash(r, p)
+            r = sha(_NODE_PREFIX + r + p).digest()
         fn >>= 1
         sn >>= 1
     if sn != 0:
