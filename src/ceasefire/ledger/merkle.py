@@ -100,51 +100,48 @@ def fold_range(hashes: Sequence[bytes]) -> bytes:
     return acc
 
 
-def _inclusion_ranges(
-    leaf_index: int, tree_size: int, from_height: int = 0
-) -> list[tuple[int, int]]:
-    """Leaf ranges of the audit path siblings of `leaf_index`, bottom up.
+def _audit_path(
+    leaf_index: int, tree_size: int, nodes: NodeSource, from_height: int = 0
+) -> list[bytes]:
+    """Audit path siblings of `leaf_index` in a tree of `tree_size`, bottom up, from `from_height`.
 
-    Below `inner` the path of the leaf and the path of the last leaf differ, so
-    every level has a sibling (the one at ``inner - 1`` may be the truncated
-    right edge). Above it the paths merge and only left siblings exist.
+    Below ``inner`` the paths of this leaf and of the last leaf differ, so
+    every level has a sibling; all are complete subtrees except perhaps the one
+    at ``inner - 1``, which may be the truncated right edge of the tree and is
+    folded from its complete parts. Above ``inner`` the paths merge and only
+    left siblings (always complete) exist. All stored nodes are fetched in one
+    `get_nodes` call.
     """
     last = tree_size - 1
     inner = (leaf_index ^ last).bit_length()
-    ranges: list[tuple[int, int]] = []
-    for level in range(from_height, inner):
-        start = ((leaf_index >> level) ^ 1) << level
-        ranges.append((start, min(start + (1 << level), tree_size)))
-    for level in range(max(inner, from_height), last.bit_length()):
-        if (leaf_index >> level) & 1:
-            start = ((leaf_index >> level) ^ 1) << level
-            ranges.append((start, start + (1 << level)))
-    return ranges
-
-
-def _resolve(ranges: Sequence[tuple[int, int]], nodes: NodeSource) -> list[bytes]:
-    """Fetch all complete subtrees the ranges need in one call and fold each range."""
-    coords: list[NodeCoord] = []
-    spans: list[tuple[int, int]] = []
-    for start, end in ranges:
-        width = end - start
-        if width & (width - 1) == 0 and start % width == 0:  # a complete subtree: the usual case
-            height = width.bit_length() - 1
-            spans.append((len(coords), len(coords) + 1))
-            coords.append((height, start >> height))
+    coords = [(h, (leaf_index >> h) ^ 1) for h in range(from_height, inner - 1)]
+    edge_parts: list[NodeCoord] = []
+    edge_at = -1
+    if from_height < inner:
+        h = inner - 1
+        start = ((leaf_index >> h) ^ 1) << h
+        if start + (1 << h) <= tree_size:
+            coords.append((h, start >> h))
         else:
-            parts = range_nodes(start, end)
-            spans.append((len(coords), len(coords) + len(parts)))
-            coords.extend(parts)
-    hashes = nodes.get_nodes(coords)
-    return [hashes[a] if b - a == 1 else fold_range(hashes[a:b]) for a, b in spans]
+            edge_at = len(coords)
+            edge_parts = range_nodes(start, tree_size)
+    coords.extend(
+        (h, (leaf_index >> h) ^ 1)
+        for h in range(max(inner, from_height), last.bit_length())
+        if (leaf_index >> h) & 1
+    )
+    hashes = nodes.get_nodes(coords + edge_parts)
+    if edge_at < 0:
+        return hashes
+    edge = fold_range(hashes[len(coords) :])
+    return [*hashes[:edge_at], edge, *hashes[edge_at : len(coords)]]
 
 
 def inclusion_proof(leaf_index: int, tree_size: int, nodes: NodeSource) -> list[bytes]:
     """PATH(leaf_index, D[tree_size]) of RFC 9162 §2.1.3.1, bottom-up, from stored nodes."""
     if not 0 <= leaf_index < tree_size:
         raise ProofError(f"leaf index {leaf_index} is outside a tree of size {tree_size}")
-    return _resolve(_inclusion_ranges(leaf_index, tree_size), nodes)
+    return _audit_path(leaf_index, tree_size, nodes)
 
 
 def consistency_proof(size1: int, size2: int, nodes: NodeSource) -> list[bytes]:
@@ -160,11 +157,10 @@ def consistency_proof(size1: int, size2: int, nodes: NodeSource) -> list[bytes]:
     if size1 == 0 or size1 == size2:
         return []
     low = (size1 & -size1).bit_length() - 1  # height of the largest subtree ending at size1
-    ranges: list[tuple[int, int]] = []
-    if size1 != 1 << low:
-        ranges.append((size1 - (1 << low), size1))
-    ranges.extend(_inclusion_ranges(size1 - 1, size2, from_height=low))
-    return _resolve(ranges, nodes)
+    path = _audit_path(size1 - 1, size2, nodes, from_height=low)
+    if size1 == 1 << low:
+        return path
+    return [*nodes.get_nodes([(low, (size1 >> low) - 1)]), *path]
 
 
 def _check_hash(value: bytes, what: str) -> None:
