@@ -24,6 +24,7 @@ Timings are printed as a Markdown table for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -46,7 +47,7 @@ from ceasefire.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
+from ceasefire.store.sqlite_ledger import PAGE_SIZE, SqliteLedgerStorage
 
 BATCH = 100_000
 
@@ -132,6 +133,7 @@ def bench_size(n: int, workdir: Path, proofs: int, naive_proofs: int) -> dict[st
 
     # SQLite alone: the same rows, same schema, no hashing, no tiles
     raw = sqlite3.connect(workdir / f"raw-{n}.db", isolation_level=None)
+    raw.execute(f"PRAGMA page_size={PAGE_SIZE}")
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")
     raw.execute(
@@ -143,10 +145,8 @@ def bench_size(n: int, workdir: Path, proofs: int, naive_proofs: int) -> dict[st
     for batch in batches(raw_n):
         t = time.perf_counter()
         raw.execute("BEGIN IMMEDIATE")
-        raw.executemany(
-            "INSERT INTO e VALUES (?, ?, ?)",
-            ((done + i, rid, data) for i, (rid, data) in enumerate(batch)),
-        )
+        rids, datas = zip(*batch, strict=True)
+        raw.executemany("INSERT INTO e VALUES (?, ?, ?)", zip(itertools.count(done), rids, datas))
         raw.execute("COMMIT")
         raw_s += time.perf_counter() - t
         done += len(batch)

@@ -38,7 +38,7 @@ def records(start: int, count: int) -> list[dict[str, object]]:
 def test_append_returns_receipts_with_leaf_hash_of_canonical_bytes(tmp_path: Path) -> None:
     ledger, _ = new_ledger(tmp_path / "l.db")
     receipt = ledger.append({"kind": "finding", "id": "f-1", "clause": "3.2"})
-    assert receipt.index == 0
+    assert receipt.leaf_index == 0
     assert receipt.record_id == "f-1"
     assert receipt.leaf_hash == leaf_hash(b'{"clause":"3.2","id":"f-1","kind":"finding"}')
     assert ledger.entry("f-1").data == b'{"clause":"3.2","id":"f-1","kind":"finding"}'

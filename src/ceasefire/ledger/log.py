@@ -7,7 +7,7 @@ Usage::
     receipt = ledger.append({"id": "obs-1", ...})  # -> LeafReceipt(index, record_id, leaf_hash)
     ledger.append_many(records)                    # one transaction, batched hashing
     signed = ledger.checkpoint(log_key)            # C2SP signed checkpoint, stored
-    proof = ledger.inclusion_proof(receipt.index, signed.checkpoint.size)
+    proof = ledger.inclusion_proof(receipt.leaf_index, signed.checkpoint.size)
 
 Every record is a JSON-like mapping with a string ``id``; its leaf is the
 RFC 8785 canonical JSON of the whole record (see `canonical`). A batch is
@@ -17,10 +17,11 @@ error lists every refused record with its reason.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ceasefire.ledger import tiles
 from ceasefire.ledger.canonical import CanonicalError, canonical_json
@@ -59,11 +60,14 @@ class LedgerError(ValueError):
         super().__init__(text + (f"; and {more} more" if more > 0 else ""))
 
 
-@dataclass(frozen=True)
-class LeafReceipt:
-    """Where a record went: its index, its ID and the leaf hash that commits to it."""
+class LeafReceipt(NamedTuple):
+    """Where a record went: its index, its ID and the leaf hash that commits to it.
 
-    index: int
+    A NamedTuple rather than a dataclass: bulk appends create one per record,
+    and a frozen dataclass costs about 1 µs each, half the cost of hashing.
+    """
+
+    leaf_index: int
     record_id: str
     leaf_hash: bytes
 
@@ -192,7 +196,8 @@ class Ledger:
         if not entries:
             return []
         start = self._size
-        hashes = [leaf_hash(data) for _, data in entries]
+        sha = hashlib.sha256  # leaf_hash inlined: the bulk append hot path
+        hashes = [sha(b"\x00" + data).digest() for _, data in entries]
         written, edge = tiles.extend(start, self._edge, hashes)
         try:
             self.storage.append(start, entries, written)
@@ -201,10 +206,8 @@ class Ledger:
             raise
         self._size = start + len(entries)
         self._edge = edge
-        return [
-            LeafReceipt(start + i, rid, h)
-            for i, ((rid, _), h) in enumerate(zip(entries, hashes, strict=True))
-        ]
+        rids = [rid for rid, _ in entries]
+        return list(map(LeafReceipt, range(start, self._size), rids, hashes))
 
     def checkpoint(self, signer: Signer) -> SignedCheckpoint:
         """Sign and store a checkpoint of the current tree; the key must be the log's key."""

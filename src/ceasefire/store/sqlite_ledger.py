@@ -19,6 +19,7 @@ docs/benchmarks.md). An existing database keeps its page size.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -100,9 +101,10 @@ class SqliteLedgerStorage:
             if size != start:
                 raise StorageError(f"log has {size} entries, the writer expected {start}")
             try:
-                db.executemany(
+                rids, datas = zip(*entries, strict=True) if entries else ((), ())
+                db.executemany(  # rows built by zip in C: no Python code per row
                     "INSERT INTO ledger_entries (idx, record_id, data) VALUES (?, ?, ?)",
-                    ((start + i, rid, data) for i, (rid, data) in enumerate(entries)),
+                    zip(itertools.count(start), rids, datas),
                 )
             except sqlite3.IntegrityError:
                 raise StorageError(self._duplicate_message(entries)) from None
