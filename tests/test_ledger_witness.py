@@ -246,6 +246,14 @@ def test_cli_end_to_end_two_witnesses_bundle_and_fork(tmp_path: Path) -> None:
         "2",
     )
     assert "entry 42" in out
+    other = str(tmp_path / "other.vkey")
+    Path(other).write_text(Signer.generate(ORIGIN).verifier().vkey())
+    assert "does NOT verify" in run(
+        "ledger", "verify-bundle", str(bundle), "--log-key", other, code=1
+    )
+    status = run("ledger", "status", "--db", db)
+    assert "entries: 50" in status
+    assert "\u2014 witness.party-b.example " in status
     assert "witness.party-a.example, witness.party-b.example" in out
 
     # the log operator rewrites history under the same key: witness A sounds the alarm

@@ -20,9 +20,10 @@ from rich.progress import Progress
 from ceasefire.ledger.bundle import BundleError, make_bundle, verify_bundle
 from ceasefire.ledger.checkpoint import CheckpointError
 from ceasefire.ledger.log import Ledger, LedgerError, canonical_entries
+from ceasefire.ledger.merkle import ProofError
 from ceasefire.ledger.note import ALG_COSIGNATURE_V1, NoteError, Signer, Verifier, parse_note
 from ceasefire.ledger.storage import StorageError
-from ceasefire.ledger.witness import LedgerSource
+from ceasefire.ledger.witness import LedgerSource, WitnessError
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
 
 app = typer.Typer(
@@ -276,9 +277,6 @@ def witness_request(
     out: Annotated[Path | None, typer.Option(help="Request file (default: stdout).")] = None,
 ) -> None:
     """Write a C2SP add-checkpoint request (latest checkpoint + consistency proof) for a witness."""
-    from ceasefire.ledger.merkle import ProofError
-    from ceasefire.ledger.witness import WitnessError
-
     try:
         text = LedgerSource(open_ledger(db)).add_checkpoint_request(old).format()
     except (WitnessError, ProofError) as exc:

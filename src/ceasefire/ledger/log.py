@@ -31,6 +31,7 @@ from ceasefire.ledger.checkpoint import (
     SignedCheckpoint,
     open_checkpoint,
     sign_checkpoint,
+    verify_cosignature,
 )
 from ceasefire.ledger.merkle import (
     EMPTY_ROOT,
@@ -42,7 +43,7 @@ from ceasefire.ledger.merkle import (
     node_hash,
     range_nodes,
 )
-from ceasefire.ledger.note import Signer, Verifier
+from ceasefire.ledger.note import Signature, Signer, Verifier
 from ceasefire.ledger.storage import LedgerStorage, StorageError, StoredEntry
 
 META_ORIGIN = "origin"
@@ -219,8 +220,6 @@ class Ledger:
 
     def add_cosignature(self, note_text: str, witness: Verifier) -> int:
         """Store a witness's cosignature from a note it returned; returns the tree size."""
-        from ceasefire.ledger.checkpoint import verify_cosignature
-
         signed = open_checkpoint(note_text, self.log_key, self.origin)
         size = signed.checkpoint.size
         ours = self.storage.checkpoint(size)
@@ -272,8 +271,6 @@ class Ledger:
 
     def with_cosignatures(self, note_text: str) -> SignedCheckpoint:
         """Verify a stored checkpoint and add the cosignature lines collected for it."""
-        from ceasefire.ledger.note import Signature
-
         signed = open_checkpoint(note_text, self.log_key, self.origin)
         note = signed.note
         for line in self.storage.cosignatures(signed.checkpoint.size):
