@@ -216,7 +216,7 @@ def main() -> None:
     print()
     print(
         "| entries | core append /s | persisted append /s | unbatched append /s "
-        "| SQLite-only insert /s | incl. proof µs | incl. verify µs | path len "
+        "| SQLite-only insert /s | incl. proof µs cold | warm | incl. verify µs | path len "
         "| cons. proof µs | cons. verify µs | naive incl. proof µs | naive / tiles |"
     )
     print("|" + "---|" * 13)
