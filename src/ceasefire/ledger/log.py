@@ -161,7 +161,8 @@ class Ledger:
 
     @property
     def size(self) -> int:
-        """Number of entries, as of the last append or refresh."""
+        """Number of entries, as of the last append or `refresh` (a long-lived reader
+        of a log that another process writes should call `refresh` first)."""
         return self._size
 
     def refresh(self) -> None:
@@ -193,7 +194,12 @@ class Ledger:
         return self.append_entries(canonical_entries(records))
 
     def append_entries(self, entries: Sequence[tuple[str, bytes]]) -> list[LeafReceipt]:
-        """Append already-canonical (record ID, bytes) pairs; the fast path for bulk loads."""
+        """Append already-canonical (record ID, bytes) pairs; the fast path for bulk loads.
+
+        The caller promises that each ``bytes`` is ``canonical_json(record)`` and
+        each ID is that record's ``id`` (checking it here would cost more than
+        the hashing); `verify` reports any entry that breaks the promise.
+        """
         if not entries:
             return []
         start = self._size

@@ -169,6 +169,7 @@ class LedgerSource:
 
     def add_checkpoint_request(self, old_size: int) -> AddCheckpointRequest:
         """Latest stored checkpoint; the proof is empty when the log is behind the witness."""
+        self.ledger.refresh()  # the log may have grown since this reader opened it
         text = self.ledger.storage.checkpoint()
         if text is None:
             raise WitnessError("the log has no checkpoint yet")
