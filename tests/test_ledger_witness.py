@@ -263,11 +263,16 @@ def test_cli_end_to_end_two_witnesses_bundle_and_fork(tmp_path: Path) -> None:
     run("ledger", "append", "--db", fork_db, str(write_jsonl(tmp_path / "f.jsonl", forked)))
     run("ledger", "checkpoint", "--db", fork_db, "--key", key)
     state_before = Path(wa, "state.json").read_text()
+    # witness B runs as a long-lived process and stops at the fork with exit code 3
+    run("witness", "watch", "--state", wb, "--log-db", db, "--every", "0", "--rounds", "2")
+    out = run("witness", "watch", "--state", wb, "--log-db", fork_db, "--every", "0", code=3)
+    assert "FORK OR REWRITE DETECTED" in out
     out = run("witness", "update", "--state", wa, "--log-db", fork_db, "--submit", code=3)
     assert "FORK OR REWRITE DETECTED" in out
     assert "INCONSISTENT HISTORY" in out
     assert Path(wa, "state.json").read_text() == state_before
     [evidence_file] = Path(wa).glob("evidence-*.json")
+    assert len(list(Path(wb).glob("evidence-*.json"))) == 1
     evidence = json.loads(evidence_file.read_text())
     assert evidence["previously_cosigned_checkpoint"].startswith(f"{ORIGIN}\n50\n")
     assert evidence["conflicting_checkpoint"].startswith(f"{ORIGIN}\n60\n")

@@ -153,6 +153,32 @@ def update(
 
 
 @app.command()
+def watch(
+    state: StateOption,
+    log_db: Annotated[Path, typer.Option(help="The log's database to poll.")],
+    every: Annotated[float, typer.Option(help="Seconds between polls.")] = 60.0,
+    rounds: Annotated[int, typer.Option(help="Stop after this many polls (0: never).")] = 0,
+    submit: Annotated[bool, typer.Option(help="Store cosignatures in the log database.")] = True,
+) -> None:
+    """Run as the party's long-lived witness process: poll, verify, cosign, repeat.
+
+    Refusals (no checkpoint yet, a malformed one) are reported and retried on
+    the next poll; a fork or rewrite stops the process with exit code 3.
+    """
+    done = 0
+    while True:
+        try:
+            update(state=state, log_db=log_db, request=None, out=None, submit=submit)
+        except typer.Exit as exc:
+            if exc.exit_code == EXIT_FORK:
+                raise
+        done += 1
+        if rounds and done >= rounds:
+            return
+        time.sleep(every)
+
+
+@app.command()
 def show(state: StateOption) -> None:
     """Print the witness's key and the last checkpoint it cosigned."""
     current = _load_state(state)
