@@ -2,6 +2,7 @@
 
 import base64
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,35 @@ def test_cosignature_on_another_checkpoint_does_not_count(ledger: Ledger) -> Non
     bundle["checkpoint"] = "\n".join(lines[:-1]) + "\n" + Signature.line(stray) + "\n"
     with pytest.raises(BundleError, match="0 valid cosignatures"):
         verify_bundle(bundle, LOG_KEY.verifier(), [WITNESS.verifier()], min_cosignatures=1)
+
+
+def test_standalone_verifier_agrees_with_the_package(ledger: Ledger, tmp_path: Path) -> None:
+    """A second, independent implementation of bundle checking (one file, no ceasefire
+    imports) accepts what the package accepts and refuses what it refuses."""
+    from ceasefire.ledger import standalone_verify
+
+    log_vkey = LOG_KEY.verifier().vkey()
+    witness_vkey = WITNESS.verifier().vkey()
+    good = make_bundle(ledger, "obs-77")
+    record, origin, size, cosigners = standalone_verify.verify(good, log_vkey, [witness_vkey])
+    assert (record["id"], origin, size, cosigners) == ("obs-77", ORIGIN, 300, [WITNESS.name])
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(good))
+    assert standalone_verify.main(["sv", str(path), log_vkey, witness_vkey]) == 0
+    tampered = [
+        {**good, "leaf_index": 78},
+        {**good, "tree_size": 301},
+        {**good, "leaf_data": base64.b64encode(b'{"id":"obs-77","n":0}').decode()},
+        {**good, "inclusion_proof": good["inclusion_proof"][:-1]},
+        with_checkpoint(good, 300, bytes(32)),
+    ]
+    for bad in tampered:
+        with pytest.raises(BundleError):
+            verify_bundle(bad, LOG_KEY.verifier())
+        with pytest.raises(standalone_verify.Invalid):
+            standalone_verify.verify(bad, log_vkey, [])
+        path.write_text(json.dumps(bad))
+        assert standalone_verify.main(["sv", str(path), log_vkey]) == 1
+    other = Signer.generate(ORIGIN).verifier().vkey()
+    with pytest.raises(standalone_verify.Invalid, match="no signature"):
+        standalone_verify.verify(good, other, [])
