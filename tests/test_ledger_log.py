@@ -240,3 +240,19 @@ def test_any_batching_gives_the_same_root(
     expected = root([leaf_hash(e.data) for e in ledger.storage.entries(0, start)])
     assert ledger.root() == expected
     assert ledger.verify().ok
+
+
+def test_reader_with_cached_partial_tiles_sees_the_grown_log(tmp_path: Path) -> None:
+    """Cached partial tiles stay right for the nodes they hold and are re-read for new ones."""
+    writer, _ = new_ledger(tmp_path / "l.db")
+    writer.append_many(records(0, 300))
+    reader = Ledger(SqliteLedgerStorage(tmp_path / "l.db"))
+    for i in range(300):  # caches the partial right-edge tiles
+        reader.inclusion_proof(i)
+    writer.append_many(records(300, 700))
+    reader.refresh()
+    hashes = [leaf_hash(e.data) for e in writer.storage.entries(0, 1000)]
+    assert reader.root() == root(hashes) == writer.root()
+    for i in (0, 299, 300, 511, 512, 999):
+        verify_inclusion(hashes[i], i, 1000, reader.inclusion_proof(i), writer.root())
+    verify_consistency(300, 1000, reader.consistency_proof(300), root(hashes[:300]), writer.root())
