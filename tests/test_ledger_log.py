@@ -63,6 +63,12 @@ def test_proofs_from_storage_match_recomputed_tree(tmp_path: Path) -> None:
                 verify_consistency(
                     old, size, ledger.consistency_proof(old, size), root(hashes[:old]), r
                 )
+    # verify works through several of its batches (16,384 entries each)
+    assert ledger.verify().ok
+    db = sqlite3.connect(tmp_path / "l.db")
+    db.execute("UPDATE ledger_entries SET data = ? WHERE idx = 40000", (b'{"id":"obs-40000"}',))
+    db.commit()
+    assert ledger.verify().first_bad_index == 40000
 
 
 def test_reopened_ledger_continues_the_same_tree(tmp_path: Path) -> None:
