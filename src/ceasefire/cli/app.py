@@ -3,6 +3,8 @@
 import typer
 
 from ceasefire import __version__
+from ceasefire.cli import ledger as ledger_cli
+from ceasefire.cli import witness as witness_cli
 from ceasefire.cli.agreement_cmd import agreement_app
 from ceasefire.cli.deconflict import app as deconflict_app
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
@@ -16,6 +18,8 @@ app = typer.Typer(
 register_pipeline_commands(app)
 app.add_typer(agreement_app, name="agreement")
 app.add_typer(deconflict_app, name="deconflict")
+app.add_typer(ledger_cli.app, name="ledger")
+app.add_typer(witness_cli.app, name="witness")
 
 
 @app.command()

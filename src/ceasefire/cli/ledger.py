@@ -1,0 +1,306 @@
+"""`ceasefire ledger ...`: run the evidence log, prove records, audit the database.
+
+Exit codes: 0 all good; 1 a check failed or input was refused (the message
+names the record and the reason); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from ceasefire.ledger.bundle import BundleError, make_bundle, verify_bundle
+from ceasefire.ledger.checkpoint import CheckpointError
+from ceasefire.ledger.log import Ledger, LedgerError, canonical_entries
+from ceasefire.ledger.merkle import ProofError
+from ceasefire.ledger.note import ALG_COSIGNATURE_V1, NoteError, Signer, Verifier, parse_note
+from ceasefire.ledger.storage import StorageError
+from ceasefire.ledger.witness import LedgerSource, WitnessError
+from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
+
+app = typer.Typer(
+    help="Tamper-evident evidence ledger: append, checkpoint, prove, verify.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    Path, typer.Option("--db", envvar="CEASEFIRE_DB", help="SQLite database of the ledger.")
+]
+KeyOption = Annotated[
+    Path, typer.Option("--key", help="File holding the log's private key (PRIVATE+KEY+...).")
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error in red and return the Exit to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def read_vkey(value: str, what: str = "key") -> Verifier:
+    """A verifier key given literally (name+hash+base64) or as a path to a file holding it."""
+    path = Path(value)
+    text = path.read_text().strip() if path.is_file() else value
+    try:
+        return Verifier.from_vkey(text)
+    except NoteError as exc:
+        raise fail(f"{what}: {exc}") from None
+
+
+def read_signer(path: Path) -> Signer:
+    """A private key file."""
+    try:
+        return Signer.from_skey(path.read_text())
+    except OSError as exc:
+        raise fail(f"cannot read key {path}: {exc.strerror}") from None
+    except NoteError as exc:
+        raise fail(f"key {path}: {exc}") from None
+
+
+def write_secret(path: Path, text: str) -> None:
+    """Create a private key file readable by its owner only; never overwrite one."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text + "\n")
+
+
+def open_ledger(db: Path, *, must_exist: bool = True) -> Ledger:
+    """Open the ledger in `db`; refuse to create a database by accident."""
+    if must_exist and not db.exists():
+        raise fail(f"no ledger database at {db} (run `ceasefire ledger init` first)")
+    ledger = Ledger(SqliteLedgerStorage(db))
+    if must_exist and ledger.storage.get_meta("origin") is None:
+        raise fail(f"{db} holds no initialised ledger (run `ceasefire ledger init` first)")
+    return ledger
+
+
+@app.command()
+def init(
+    db: DbOption,
+    origin: Annotated[str, typer.Option(help="Checkpoint origin line naming this log.")],
+    key: Annotated[
+        Path, typer.Option("--key", help="Private key file; created (mode 600) if absent.")
+    ],
+) -> None:
+    """Create the log: fix its origin and public key, generating the key if needed."""
+    if key.exists():
+        signer = read_signer(key)
+    else:
+        try:
+            signer = Signer.generate(origin)
+        except NoteError as exc:
+            raise fail(str(exc)) from None
+        write_secret(key, signer.skey())
+        key.with_suffix(".vkey").write_text(signer.verifier().vkey() + "\n")
+        console.print(f"new log key written to {key} (public: {key.with_suffix('.vkey')})")
+    ledger = open_ledger(db, must_exist=False)
+    try:
+        Ledger.initialise(ledger.storage, origin, signer.verifier())
+    except LedgerError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(signer.verifier().vkey())
+
+
+def _read_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """(where, value) per record from a JSON array or JSON Lines file, '-' for stdin."""
+    text = sys.stdin.read() if str(path) == "-" else path.read_text()
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise fail(f"{path}: not valid JSON ({exc})") from None
+        for i, value in enumerate(values):
+            yield f"{path}[{i}]", value
+        return
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{path}:{lineno}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise fail(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+
+
+@app.command()
+def append(
+    db: DbOption,
+    files: Annotated[list[Path], typer.Argument(help="JSON Lines or JSON array files; - = stdin")],
+    batch: Annotated[int, typer.Option(help="Records per transaction.")] = 10_000,
+) -> None:
+    """Append records (each a JSON object with a string "id"); all or nothing.
+
+    Every record is checked before anything is written: if one is refused,
+    all refusals are listed (file, line, id, reason) and nothing is appended.
+    """
+    ledger = open_ledger(db)
+    records: list[Any] = []
+    where: list[str] = []
+    for path in files:
+        for w, value in _read_records(path):
+            where.append(w)
+            records.append(value)
+    try:
+        entries = canonical_entries(records)
+    except LedgerError as exc:
+        for who, why in exc.problems:
+            position = who.split()[0]
+            if position.startswith("#") and position[1:].isdigit():
+                who = f"{where[int(position[1:])]} {who[len(position) :].strip()}".strip()
+            console.print(f"[red]refused[/] {who}: {why}", highlight=False)
+        raise fail(f"{len(exc.problems)} record(s) refused; nothing appended") from None
+    known = [rid for rid, _ in entries if ledger.storage.index_of(rid) is not None]
+    if known:
+        raise fail(f"records already in the ledger, nothing appended: {', '.join(known[:10])}")
+    start = ledger.size
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("appending", total=len(entries))
+            for at in range(0, len(entries), batch):
+                ledger.append_entries(entries[at : at + batch])
+                progress.advance(task, len(entries[at : at + batch]))
+    except StorageError as exc:
+        raise fail(f"{exc}; appended {ledger.size - start} before the failure") from None
+    typer.echo(f"appended {ledger.size - start} records; log size {ledger.size}")
+
+
+@app.command()
+def checkpoint(db: DbOption, key: KeyOption) -> None:
+    """Sign a checkpoint of the current tree with the log's key and print it."""
+    ledger = open_ledger(db)
+    try:
+        signed = ledger.checkpoint(read_signer(key))
+    except LedgerError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(signed.format(), nl=False)
+
+
+@app.command()
+def status(db: DbOption) -> None:
+    """Origin, log key, size and latest checkpoint with its cosigners."""
+    ledger = open_ledger(db)
+    typer.echo(f"origin:  {ledger.origin}")
+    typer.echo(f"log key: {ledger.log_key.vkey()}")
+    typer.echo(f"entries: {ledger.size}")
+    latest = ledger.latest_checkpoint()
+    if latest is None:
+        typer.echo("checkpoint: none yet (run `ceasefire ledger checkpoint`)")
+    else:
+        typer.echo(f"checkpoint: size {latest.checkpoint.size}")
+        typer.echo(latest.format(), nl=False)
+
+
+@app.command()
+def verify(db: DbOption) -> None:
+    """Re-hash every stored record and rebuild every tile; report the first mismatch."""
+    ledger = open_ledger(db)
+    size = ledger.storage.tree_size()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("re-hashing", total=size)
+        report = ledger.verify(progress=lambda done: progress.update(task, completed=done))
+    if not report.ok:
+        where = (
+            "" if report.first_bad_index is None else f"first bad index {report.first_bad_index}: "
+        )
+        raise fail(f"ledger does NOT verify: {where}{report.reason}")
+    typer.echo(
+        f"ok: {report.size} entries re-hashed; tiles match; "
+        f"signed roots match at sizes {report.checkpoints_checked or 'none'}"
+    )
+
+
+@app.command("export-proof")
+def export_proof(
+    db: DbOption,
+    record_id: Annotated[str, typer.Argument(help="The record's id.")],
+    out: Annotated[Path | None, typer.Option(help="Bundle file (default: stdout).")] = None,
+) -> None:
+    """Write a self-contained evidence bundle for one record."""
+    ledger = open_ledger(db)
+    try:
+        bundle = make_bundle(ledger, record_id)
+    except LedgerError as exc:
+        raise fail(str(exc)) from None
+    text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text)
+        console.print(f"bundle for {record_id!r} written to {out}")
+
+
+@app.command("verify-bundle")
+def verify_bundle_cmd(
+    file: Annotated[Path, typer.Argument(help="Evidence bundle (JSON).")],
+    log_key: Annotated[
+        str, typer.Option(help="The log's public key (name+hash+base64) or a file holding it.")
+    ],
+    witness_key: Annotated[
+        list[str] | None, typer.Option(help="A trusted witness's key or key file; repeatable.")
+    ] = None,
+    min_cosignatures: Annotated[
+        int, typer.Option(help="Valid cosignatures required from the trusted witnesses.")
+    ] = 0,
+) -> None:
+    """Check a bundle offline: record bytes, inclusion proof, signed checkpoint, cosignatures."""
+    try:
+        bundle = json.loads(file.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise fail(f"cannot read bundle {file}: {exc}") from None
+    witnesses = [read_vkey(w, "witness key") for w in witness_key or []]
+    if not isinstance(bundle, dict):
+        raise fail(f"{file} is not a bundle")
+    try:
+        report = verify_bundle(bundle, read_vkey(log_key, "log key"), witnesses, min_cosignatures)
+    except BundleError as exc:
+        raise fail(f"bundle does NOT verify: {exc}") from None
+    typer.echo(
+        f"ok: record {report.record_id!r} is entry {report.leaf_index} of {report.origin} "
+        f"(signed tree of {report.tree_size}); cosigned by {', '.join(report.cosigners) or 'none'}"
+    )
+
+
+@app.command("witness-request")
+def witness_request(
+    db: DbOption,
+    old: Annotated[int, typer.Option(help="Tree size of the witness's last checkpoint.")],
+    out: Annotated[Path | None, typer.Option(help="Request file (default: stdout).")] = None,
+) -> None:
+    """Write a C2SP add-checkpoint request (latest checkpoint + consistency proof) for a witness."""
+    try:
+        text = LedgerSource(open_ledger(db)).add_checkpoint_request(old).format()
+    except (WitnessError, ProofError) as exc:
+        raise fail(str(exc)) from None
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text)
+
+
+@app.command("add-cosignature")
+def add_cosignature(
+    db: DbOption,
+    file: Annotated[Path, typer.Argument(help="Cosigned checkpoint note from a witness.")],
+    witness_key: Annotated[str, typer.Option(help="The witness's public key or key file.")],
+) -> None:
+    """Store a witness's cosignature, after checking it, so bundles carry it."""
+    witness = read_vkey(witness_key, "witness key")
+    if witness.alg != ALG_COSIGNATURE_V1:
+        raise fail("witness keys are cosignature/v1 (type 0x04) keys")
+    ledger = open_ledger(db)
+    try:
+        parse_note(file.read_text())
+        size = ledger.add_cosignature(file.read_text(), witness)
+    except (NoteError, CheckpointError) as exc:
+        raise fail(f"cosignature refused: {exc}") from None
+    typer.echo(f"cosignature of {witness.name} stored for checkpoint of size {size}")
