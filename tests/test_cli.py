@@ -71,22 +71,6 @@ def test_agreement_check_accepts_the_shipped_files(agreements: Path) -> None:
     assert result.stdout.count(": ok") == 5
 
 
-def test_demo_writes_a_report_with_every_agreement(tmp_path: Path) -> None:
-    out = tmp_path / "demo.md"
-    result = runner.invoke(app, ["demo", "--out", str(out), "--db", str(tmp_path / "d.db")])
-    assert result.exit_code == 0, result.output
-    report = out.read_text(encoding="utf-8")
-    for title in (
-        "Easter truce 2025",
-        "Victory Day truce 2025",
-        "Christmas truce 2025",
-        "Energy-infrastructure strike moratorium",
-        "Hypothetical settlement",
-    ):
-        assert f"## {title}" in report
-    assert "| christmas-truce-2025 | rejected | 8 | 306 | 6 | 675 |" in report
-
-
 def test_geography_export(tmp_path: Path, agreements: Path) -> None:
     out = tmp_path / "zones.geojson"
     result = runner.invoke(

@@ -15,6 +15,7 @@ from ceasefire.assess import Summary, assess, summarise
 from ceasefire.assess.engine import line_distances
 from ceasefire.domain import Finding, Observation, Verdict
 from ceasefire.domain.agreement import Agreement
+from ceasefire.evidence import EvidenceLog, file_sha256
 from ceasefire.ingest.detect import SourceKind, read_source
 from ceasefire.ingest.report import IngestReport
 from ceasefire.paths import data_dir
@@ -38,12 +39,16 @@ def ingest_files(
     paths: Sequence[Path],
     kind: SourceKind | None = None,
     progress: Progress = _quiet,
+    evidence: EvidenceLog | None = None,
 ) -> list[IngestOutcome]:
+    """Read each file into the store and, when a ledger is kept, commit every row to it."""
     outcomes = []
     for path in paths:
         progress(f"reading {path.name}")
         report = read_source(path, data_dir() / "missile_attacks", kind)
         stored = repository.add_observations(report.observations)
+        if evidence is not None:
+            evidence.record_observations(report.observations)
         outcomes.append(IngestOutcome(report, stored))
     return outcomes
 
@@ -55,6 +60,7 @@ class Assessment:
     observations: dict[str, Observation]
     summary: Summary
     line_distance_m: dict[str, float]
+    agreement_sha256: str
 
 
 def assess_stored(
@@ -62,6 +68,7 @@ def assess_stored(
     agreement_path: Path,
     observations: Sequence[Observation] | None = None,
     progress: Progress = _quiet,
+    evidence: EvidenceLog | None = None,
 ) -> Assessment:
     """Assess every stored observation: each gets a finding, `not_covered` included.
 
@@ -76,7 +83,11 @@ def assess_stored(
     progress(f"assessing {len(observations)} observations against {agreement.id}")
     findings = assess(observations, compiled)
     repository.replace_findings(agreement.id, findings)
+    agreement_sha256 = file_sha256(agreement_path)
+    if evidence is not None:
+        evidence.record_findings(findings, agreement_sha256)
     by_id = {o.id: o for o in observations}
     relevant = [by_id[f.observation_id] for f in findings if f.verdict is not Verdict.NOT_COVERED]
     distances = line_distances(relevant, compiled)
-    return Assessment(agreement, findings, by_id, summarise(findings, by_id), distances)
+    summary = summarise(findings, by_id)
+    return Assessment(agreement, findings, by_id, summary, distances, agreement_sha256)

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ceasefire.agreement import AgreementError
 from ceasefire.cli.console import error_console, print_problem
-from ceasefire.domain import Verdict
+from ceasefire.evidence import EvidenceLog
 from ceasefire.ingest.detect import SourceKind
 from ceasefire.ingest.report import Severity
-from ceasefire.paths import bundled_sources, shipped_agreements
+from ceasefire.paths import bundled_sources
 from ceasefire.pipeline import IngestOutcome, assess_stored, ingest_files
 from ceasefire.report.findings_json import assessment_to_json
-from ceasefire.report.markdown import render_report
 from ceasefire.store import ConflictingRecordError, SqliteRepository
 
 MAX_ISSUES_SHOWN = 20
@@ -58,11 +55,15 @@ def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
             console.print(f"... and {len(issues) - MAX_ISSUES_SHOWN} more in {outcome.report.path}")
 
 
-def _ingest_or_exit(
-    repository: SqliteRepository, files: list[Path], kind: SourceKind | None
+def ingest_or_exit(
+    repository: SqliteRepository,
+    files: list[Path],
+    kind: SourceKind | None,
+    evidence: EvidenceLog | None = None,
 ) -> list[IngestOutcome]:
+    """Ingest, turning a conflicting stored record into a clear error and exit code 2."""
     try:
-        return ingest_files(repository, files, kind)
+        return ingest_files(repository, files, kind, evidence=evidence)
     except ConflictingRecordError as exc:
         print_problem(error_console(), "error", "red", f"{exc}; nothing from that file was stored")
         raise typer.Exit(2) from None
@@ -78,10 +79,13 @@ def ingest(
 ) -> None:
     """Import source files into the store; bad rows are listed and skipped, good rows load."""
     repository = SqliteRepository(db or DEFAULT_DB)
+    evidence = EvidenceLog.open_if_initialised(db or DEFAULT_DB)
     try:
-        outcomes = _ingest_or_exit(repository, files, kind)
+        outcomes = ingest_or_exit(repository, files, kind, evidence)
         _print_ingest(error_console(), outcomes)
         typer.echo(f"{repository.count_observations()} observations stored in {repository.path}")
+        if evidence is not None:
+            typer.echo(f"ledger: {evidence.ledger.size} records")
     finally:
         repository.close()
     if strict and any(o.report.errors for o in outcomes):
@@ -107,14 +111,16 @@ def assess(
     """
     console = error_console()
     repository = SqliteRepository(db or ":memory:")
+    evidence = EvidenceLog.open_if_initialised(db) if db is not None else None
     try:
         if source or db is None or repository.count_observations() == 0:
-            outcomes = _ingest_or_exit(repository, list(source or bundled_sources()), None)
+            sources = list(source or bundled_sources())
+            outcomes = ingest_or_exit(repository, sources, None, evidence)
             errors = sum(len(o.report.errors) for o in outcomes)
             if errors:
                 print_problem(console, "warning", "yellow", f"{errors} source rows rejected")
         try:
-            result = assess_stored(repository, agreement)
+            result = assess_stored(repository, agreement, evidence=evidence)
         except AgreementError as exc:
             for issue in exc.issues:
                 print_problem(console, "error", "red", issue)
@@ -140,56 +146,6 @@ def assess(
     Console().print(table)
 
 
-def demo(
-    out: Annotated[Path, typer.Option(help="Where to write the Markdown report.")] = Path(
-        "reports/demo.md"
-    ),
-    db: Annotated[Path, typer.Option(help="SQLite store for the run.")] = Path(
-        "reports/ceasefire.db"
-    ),
-) -> None:
-    """Ingest the bundled real data, assess every shipped agreement, write the report."""
-    console = error_console()
-    if db.exists():
-        db.unlink()
-    repository = SqliteRepository(db)
-    agreements = shipped_agreements()
-    sources = bundled_sources()
-    assessments = []
-    try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task("demo", total=len(sources) + len(agreements))
-            for path in sources:
-                progress.update(task, description=f"ingest {path.name}")
-                _ingest_or_exit(repository, [path], None)
-                progress.advance(task)
-            observations = repository.observations()
-            for agreement in agreements:
-                progress.update(task, description=f"assess {agreement.name}")
-                assessments.append(assess_stored(repository, agreement, observations))
-                progress.advance(task)
-        stored = repository.count_observations()
-    finally:
-        repository.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(assessments, datetime.now(UTC)), encoding="utf-8")
-    for result in assessments:
-        totals = result.summary.totals
-        violation, possible = totals[Verdict.VIOLATION], totals[Verdict.POSSIBLE]
-        console.print(
-            f"{result.agreement.id}: {violation.findings} violations "
-            f"({violation.launched} launched), {possible.findings} possible "
-            f"({possible.launched} launched)"
-        )
-    typer.echo(f"{stored} observations stored in {db}; report written to {out}")
-
-
 def register_pipeline_commands(app: typer.Typer) -> None:
     app.command()(ingest)
     app.command()(assess)
-    app.command()(demo)

@@ -193,6 +193,27 @@ class Ledger:
         """Append a batch in one transaction; all or nothing."""
         return self.append_entries(canonical_entries(records))
 
+    def append_missing(self, records: Iterable[Mapping[str, Any]]) -> list[LeafReceipt]:
+        """Append, in one transaction, the records not yet in the log; return the new receipts.
+
+        The batch form of `append`'s idempotence, for pipelines that re-run over the same
+        data: an identical record already logged is skipped, a different record under a used
+        id refuses the whole batch (nothing is stored).
+        """
+        fresh: list[tuple[str, bytes]] = []
+        problems: list[tuple[str, str]] = []
+        for rid, data in canonical_entries(records):
+            index = self.storage.index_of(rid)
+            if index is None:
+                fresh.append((rid, data))
+                continue
+            stored = self.storage.entry(index)
+            if stored is None or stored.data != data:
+                problems.append((repr(rid), f"a different record with this id is at index {index}"))
+        if problems:
+            raise LedgerError(problems)
+        return self.append_entries(fresh)
+
     def append_entries(self, entries: Sequence[tuple[str, bytes]]) -> list[LeafReceipt]:
         """Append already-canonical (record ID, bytes) pairs; the fast path for bulk loads.
 

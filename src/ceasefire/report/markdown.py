@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,21 @@ from ceasefire.domain import Observation, Verdict
 from ceasefire.pipeline import Assessment
 
 MAX_GEOCODED_ROWS = 40
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    """What the evidence ledger committed to in this run, for the report's last section."""
+
+    origin: str
+    size: int
+    root_hex: str
+    checkpoint: str
+    verified: bool
+    verify_reason: str
+    bundle_path: str
+    bundle_record_id: str
+
 
 PREAMBLE = """\
 Every observation in the bundled real data was assessed against every shipped agreement.
@@ -144,7 +160,34 @@ def agreement_section(assessment: Assessment) -> list[str]:
     return [*lines, ""]
 
 
-def render_report(assessments: Sequence[Assessment], generated: datetime) -> str:
+def ledger_section(sealed: LedgerSummary) -> list[str]:
+    lines = ["## Evidence ledger", ""]
+    lines.append(
+        f"Every observation and every finding above is a record in the RFC 9162 Merkle log "
+        f"`{sealed.origin}`: {sealed.size} records, root `{sealed.root_hex}`. "
+        f"Re-hashing every record and rebuilding every tile: "
+        f"**{'verified' if sealed.verified else 'FAILED: ' + sealed.verify_reason}**."
+    )
+    lines += ["", "Signed checkpoint (C2SP signed note):", "", "```", sealed.checkpoint.rstrip()]
+    lines += ["```", ""]
+    if sealed.bundle_path:
+        lines.append(
+            f"Evidence bundle for `{sealed.bundle_record_id}` written to `{sealed.bundle_path}`; "
+            "any party checks it offline with the log's public key:"
+        )
+        lines += [
+            "",
+            "```",
+            f"ceasefire ledger verify-bundle {sealed.bundle_path} --log-key reports/demo-log.vkey",
+            "```",
+            "",
+        ]
+    return lines
+
+
+def render_report(
+    assessments: Sequence[Assessment], generated: datetime, sealed: LedgerSummary | None = None
+) -> str:
     lines = [
         "# ceasefire: assessment of the shipped agreements on the bundled real data",
         "",
@@ -170,4 +213,6 @@ def render_report(assessments: Sequence[Assessment], generated: datetime) -> str
     lines.append("")
     for assessment in assessments:
         lines += agreement_section(assessment)
+    if sealed is not None:
+        lines += ledger_section(sealed)
     return "\n".join(lines)

@@ -1,0 +1,141 @@
+"""`ceasefire demo`: the main job end to end on the bundled real data.
+
+Ingest every bundled source into a fresh SQLite store whose evidence ledger commits to every
+observation and finding, assess every shipped agreement, sign a checkpoint, verify the whole
+ledger, export one finding's evidence bundle and check it offline, then write the report.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ceasefire.cli.console import error_console
+from ceasefire.cli.ledger import read_signer, write_secret
+from ceasefire.cli.pipeline_cmds import ingest_or_exit
+from ceasefire.domain import Verdict
+from ceasefire.evidence import EvidenceLog, finding_record
+from ceasefire.ledger.bundle import make_bundle, verify_bundle
+from ceasefire.ledger.log import Ledger
+from ceasefire.ledger.note import Signer
+from ceasefire.paths import bundled_sources, shipped_agreements
+from ceasefire.pipeline import Assessment, assess_stored
+from ceasefire.report.markdown import LedgerSummary, render_report
+from ceasefire.store import SqliteRepository
+from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
+
+DEMO_ORIGIN = "ceasefire.demo/ledger"
+
+
+def _log_key(path: Path) -> Signer:
+    """The demo log's key: kept beside the report so bundles stay checkable across runs."""
+    if path.exists():
+        return read_signer(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    signer = Signer.generate(DEMO_ORIGIN)
+    write_secret(path, signer.skey())
+    path.with_suffix(".vkey").write_text(signer.verifier().vkey() + "\n", encoding="utf-8")
+    return signer
+
+
+def _first_violation(assessments: list[Assessment]) -> tuple[Assessment, int] | None:
+    for assessment in assessments:
+        for index, finding in enumerate(assessment.findings):
+            if finding.verdict is Verdict.VIOLATION:
+                return assessment, index
+    return None
+
+
+def _seal(
+    ledger: Ledger, signer: Signer, assessments: list[Assessment], out_dir: Path
+) -> LedgerSummary:
+    """Checkpoint, verify, and prove one violation's finding with an offline-checkable bundle."""
+    signed = ledger.checkpoint(signer)
+    verified = ledger.verify()
+    bundle_path: Path | None = None
+    bundle_record = ""
+    chosen = _first_violation(assessments)
+    if chosen is not None:
+        assessment, index = chosen
+        record = finding_record(assessment.findings[index], assessment.agreement_sha256)
+        bundle_record = str(record["id"])
+        bundle = make_bundle(ledger, bundle_record)
+        verify_bundle(bundle, signer.verifier())
+        bundle_path = out_dir / "evidence-bundle.json"
+        bundle_path.write_text(json.dumps(bundle, indent=2, ensure_ascii=False), encoding="utf-8")
+    return LedgerSummary(
+        origin=signed.checkpoint.origin,
+        size=signed.checkpoint.size,
+        root_hex=signed.checkpoint.root_hash.hex(),
+        checkpoint=signed.format(),
+        verified=verified.ok,
+        verify_reason=verified.reason or "",
+        bundle_path=str(bundle_path) if bundle_path else "",
+        bundle_record_id=bundle_record,
+    )
+
+
+def demo(
+    out: Annotated[Path, typer.Option(help="Where to write the Markdown report.")] = Path(
+        "reports/demo.md"
+    ),
+    db: Annotated[Path, typer.Option(help="SQLite store (and ledger) for the run.")] = Path(
+        "reports/ceasefire.db"
+    ),
+) -> None:
+    """Ingest the bundled real data, assess every shipped agreement, seal it in the ledger."""
+    console = error_console()
+    for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    signer = _log_key(out.parent / "demo-log.key")
+    repository = SqliteRepository(db)
+    storage = SqliteLedgerStorage(db)
+    Ledger.initialise(storage, DEMO_ORIGIN, signer.verifier())
+    evidence = EvidenceLog(Ledger(storage))
+    agreements = shipped_agreements()
+    sources = bundled_sources()
+    assessments: list[Assessment] = []
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+        ) as progress:
+            task = progress.add_task("demo", total=len(sources) + len(agreements) + 1)
+            for path in sources:
+                progress.update(task, description=f"ingest {path.name}")
+                ingest_or_exit(repository, [path], None, evidence)
+                progress.advance(task)
+            observations = repository.observations()
+            for agreement in agreements:
+                progress.update(task, description=f"assess {agreement.name}")
+                assessments.append(
+                    assess_stored(repository, agreement, observations, evidence=evidence)
+                )
+                progress.advance(task)
+            progress.update(task, description="checkpoint and verify the ledger")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            sealed = _seal(evidence.ledger, signer, assessments, out.parent)
+            progress.advance(task)
+        stored = repository.count_observations()
+    finally:
+        repository.close()
+    out.write_text(render_report(assessments, datetime.now(UTC), sealed), encoding="utf-8")
+    for result in assessments:
+        violation = result.summary.totals[Verdict.VIOLATION]
+        possible = result.summary.totals[Verdict.POSSIBLE]
+        console.print(
+            f"{result.agreement.id}: {violation.findings} violations "
+            f"({violation.launched} launched), {possible.findings} possible "
+            f"({possible.launched} launched)"
+        )
+    console.print(
+        f"ledger: {sealed.size} records, root {sealed.root_hex[:16]}..., "
+        f"verify {'ok' if sealed.verified else 'FAILED: ' + sealed.verify_reason}"
+    )
+    typer.echo(f"{stored} observations stored in {db}; report written to {out}")
+    if not sealed.verified:
+        raise typer.Exit(1)
