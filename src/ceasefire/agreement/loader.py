@@ -259,12 +259,3 @@ def load_agreement(path: Path | str) -> Agreement:
 
 def _describe_source(title: str, url: str | None) -> str:
     return f"{title} <{url}>" if url else title
-
-
-def issues_of(path: Path) -> list[AgreementIssue]:
-    """Every problem in an agreement file ([] when it loads), for `ceasefire agreement check`."""
-    try:
-        load_agreement(path)
-    except AgreementError as exc:
-        return exc.issues
-    return []

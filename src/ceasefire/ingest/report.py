@@ -50,7 +50,3 @@ class IngestReport:
     @property
     def warnings(self) -> list[RowIssue]:
         return [i for i in self.issues if i.severity is Severity.WARNING]
-
-    def merge(self, other: IngestReport) -> None:
-        self.observations.extend(other.observations)
-        self.issues.extend(other.issues)
