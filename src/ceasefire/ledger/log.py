@@ -17,8 +17,10 @@ error lists every refused record with its reason.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -71,6 +73,11 @@ class LeafReceipt(NamedTuple):
     leaf_index: int
     record_id: str
     leaf_hash: bytes
+
+
+_new_receipt: Callable[[tuple[int, str, bytes]], LeafReceipt] = functools.partial(
+    tuple.__new__, LeafReceipt
+)
 
 
 def record_id_of(record: Mapping[str, Any], position: int) -> str:
@@ -234,8 +241,10 @@ class Ledger:
             raise
         self._size = start + len(entries)
         self._edge = edge
-        rids = [rid for rid, _ in entries]
-        return list(map(LeafReceipt, range(start, self._size), rids, hashes))
+        # tuple.__new__ through partial/zip/itemgetter: no Python frame per record
+        # (calling LeafReceipt itself runs its Python __new__: ~2x slower here)
+        rids = map(operator.itemgetter(0), entries)
+        return list(map(_new_receipt, zip(range(start, self._size), rids, hashes, strict=True)))
 
     def checkpoint(self, signer: Signer) -> SignedCheckpoint:
         """Sign and store a checkpoint of the current tree; the key must be the log's key."""
