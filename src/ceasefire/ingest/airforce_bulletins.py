@@ -28,13 +28,13 @@ def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
             report.issues.append(RowIssue(str(path), line, f"missing columns {missing}"))
             return report
         try:
-            observation = _row_to_observation(row, catalog)
+            observation, catalogued = _row_to_observation(row, catalog)
         except (TimeParseError, ValueError) as exc:
             report.issues.append(RowIssue(str(path), line, f"model {row['model']!r}: {exc}"))
             continue
         if report.repeats(observation.id, line, "row with the same content"):
             continue
-        if observation.extras.get("classified") == "no":
+        if not catalogued:
             report.issues.append(
                 RowIssue(
                     str(path),
@@ -47,7 +47,8 @@ def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
     return report
 
 
-def _row_to_observation(row: dict[str, str], catalog: WeaponCatalog) -> Observation:
+def _row_to_observation(row: dict[str, str], catalog: WeaponCatalog) -> tuple[Observation, bool]:
+    """The row as an observation, and whether the catalogue knew its weapon model."""
     model = row["model"].strip()
     if not model:
         raise ValueError("empty model")
@@ -59,7 +60,7 @@ def _row_to_observation(row: dict[str, str], catalog: WeaponCatalog) -> Observat
     kind = catalog.classify(model)
     record_id = content_id(row)
     region = row.get("target", "").strip() or "Ukraine"
-    return Observation(
+    observation = Observation(
         id=observation_id(SOURCE, record_id),
         source=SOURCE,
         source_record_id=record_id,
@@ -72,5 +73,6 @@ def _row_to_observation(row: dict[str, str], catalog: WeaponCatalog) -> Observat
         destroyed=destroyed,
         side=Side.RU,
         description=f"{model} launched at {region}",
-        extras={**row, "classified": "yes" if kind else "no"},
+        extras=row,
     )
+    return observation, kind is not None
