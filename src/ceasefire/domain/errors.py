@@ -151,19 +151,19 @@ class UsageError(CeasefireError, ValueError):
     code = ErrorCode.USAGE
 
 
-class InvalidInput(CeasefireError, ValueError):
+class InvalidInputError(CeasefireError, ValueError):
     code = ErrorCode.INVALID_INPUT
 
 
-class NotFound(CeasefireError, LookupError):
+class NotFoundError(CeasefireError, LookupError):
     code = ErrorCode.NOT_FOUND
 
 
-class Conflict(CeasefireError, ValueError):
+class ConflictError(CeasefireError, ValueError):
     code = ErrorCode.CONFLICT
 
 
-class VerificationFailed(CeasefireError, ValueError):
+class VerificationFailedError(CeasefireError, ValueError):
     code = ErrorCode.VERIFICATION_FAILED
 
 
@@ -171,7 +171,7 @@ class ForkDetectedError(CeasefireError):
     code = ErrorCode.FORK_DETECTED
 
 
-class StorageUnavailable(CeasefireError, RuntimeError):
+class StorageUnavailableError(CeasefireError, RuntimeError):
     code = ErrorCode.STORAGE_UNAVAILABLE
 
 
