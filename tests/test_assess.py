@@ -86,7 +86,7 @@ ALL_DRONES = Scope(frozenset({Category.ONE_WAY_ATTACK_DRONE}))
 
 def verdicts(observations: list[Observation], scope: Scope = ALL_DRONES) -> dict[str, Verdict]:
     findings = assess(observations, compile_agreement(agreement(scope)))
-    return {f.observation_id: f.verdict for f in findings}
+    return {f.subject.id: f.verdict for f in findings}
 
 
 def test_time_decides_for_scope_clauses() -> None:
@@ -233,7 +233,7 @@ def test_settlement_withdrawal_zone_near_the_front_only(agreements: Path) -> Non
     mlrs = {"category": Category.HEAVY_WEAPON_PRESENT, "weapon_class": WeaponClass.MLRS}
     lviv = replace(obs("lviv", where=Location(49.84, 24.03, 1000), **mlrs), interval=day)  # type: ignore[arg-type]
     front = replace(obs("pokrovsk", where=Location(48.28, 37.18, 1000), **mlrs), interval=day)  # type: ignore[arg-type]
-    findings = {f.observation_id: f for f in assess([lviv, front], compiled)}
+    findings = {f.subject.id: f for f in assess([lviv, front], compiled)}
     assert findings["lviv"].verdict is Verdict.NOT_COVERED
     assert findings["pokrovsk"].verdict is Verdict.VIOLATION
     assert "zone.mlrs" in findings["pokrovsk"].clauses

@@ -9,19 +9,19 @@ import pytest
 from typer.testing import CliRunner
 
 from ceasefire.cli import app
-from ceasefire.evidence import EvidenceLog
 from ceasefire.ingest.bellingcat import read_bellingcat_json
-from ceasefire.ledger.log import Ledger, LedgerError
 from ceasefire.ledger.note import Signer
-from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
+from ceasefire.store import ConflictingRecordError, SqliteStore
 
 runner = CliRunner()
 
 
 def ledger_size(db: Path) -> int:
-    evidence = EvidenceLog.open_if_initialised(db)
-    assert evidence is not None
-    return evidence.ledger.size
+    store = SqliteStore(db)
+    ledger = store.ledger()
+    store.close()
+    assert ledger is not None
+    return ledger.size
 
 
 def test_ingest_and_assess_append_once_and_verify(
@@ -49,10 +49,10 @@ def test_ingest_and_assess_append_once_and_verify(
     assert runner.invoke(app, ["ledger", "verify", "--db", str(db)]).exit_code == 0
     finding_id = json.loads(result.stdout)["findings"][0]["id"]
     with sqlite3.connect(db) as raw:
-        (record_id,) = raw.execute(
+        [(record_id,)] = raw.execute(
             "SELECT record_id FROM ledger_entries WHERE record_id LIKE ?",
             (f"finding/{finding_id}/%",),
-        ).fetchone()
+        ).fetchall()
     bundle = tmp_path / "b.json"
     exported = runner.invoke(
         app, ["ledger", "export-proof", "--db", str(db), record_id, "--out", str(bundle)]
@@ -89,14 +89,28 @@ def test_demo_report_seals_the_run_in_the_ledger(tmp_path: Path) -> None:
 
 
 def test_changed_record_under_a_used_id_is_refused_whole(tmp_path: Path, data: Path) -> None:
-    storage = SqliteLedgerStorage(tmp_path / "l.db")
-    Ledger.initialise(storage, "test/ledger", Signer.generate("test/ledger").verifier())
-    evidence = EvidenceLog(Ledger(storage))
+    store = SqliteStore(tmp_path / "l.db")
+    store.initialise_ledger("test/ledger", Signer.generate("test/ledger").verifier())
     incidents = read_bellingcat_json(data / "events" / "bellingcat_incidents.json").observations
-    assert len(evidence.record_observations(incidents[:10])) == 10
-    assert evidence.record_observations(incidents[:12]) != []  # the two new ones only
-    assert evidence.ledger.size == 12
+    assert store.add_observations(incidents[:10]).logged == 10
+    assert store.add_observations(incidents[:12]).logged == 2  # the two new ones only
     altered = replace(incidents[3], description="rewritten")
-    with pytest.raises(LedgerError, match="different record"):
-        evidence.record_observations([*incidents[12:20], altered])
-    assert evidence.ledger.size == 12
+    with pytest.raises(ConflictingRecordError, match=incidents[3].id):
+        store.add_observations([*incidents[12:20], altered])
+    ledger = store.ledger()
+    assert ledger is not None
+    assert ledger.size == 12
+    assert store.count_observations() == 12
+    store.close()
+
+
+def test_ledger_init_logs_what_the_store_held_before(tmp_path: Path, data: Path) -> None:
+    db, key = tmp_path / "c.db", tmp_path / "log.key"
+    incidents = data / "events" / "bellingcat_incidents.json"
+    assert runner.invoke(app, ["ingest", "--db", str(db), str(incidents)]).exit_code == 0
+    init = runner.invoke(
+        app, ["ledger", "init", "--db", str(db), "--origin", "test/ledger", "--key", str(key)]
+    )
+    assert init.exit_code == 0, init.output
+    assert ledger_size(db) == 2513
+    assert runner.invoke(app, ["ledger", "verify", "--db", str(db)]).exit_code == 0

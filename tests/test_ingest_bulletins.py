@@ -7,7 +7,7 @@ from ceasefire.domain import Category, Side, WeaponClass
 from ceasefire.ingest.airforce_bulletins import read_bulletins
 from ceasefire.ingest.report import Severity
 from ceasefire.ingest.weapons import WeaponCatalog, load_catalog
-from ceasefire.store import SqliteRepository
+from ceasefire.store import SqliteStore
 
 HEADER = (
     "time_start,time_end,model,launch_place,target,target_main,launched,destroyed,"
@@ -91,7 +91,7 @@ def test_missing_columns_is_one_clear_error(tmp_path: Path, catalog: WeaponCatal
 
 
 def test_reimport_adds_nothing(bulletins_csv: Path, catalog: WeaponCatalog) -> None:
-    repository = SqliteRepository()
+    repository = SqliteStore()
     first = repository.add_observations(read_bulletins(bulletins_csv, catalog).observations)
     second = repository.add_observations(read_bulletins(bulletins_csv, catalog).observations)
     assert (first.added, first.already_present) == (3701, 0)

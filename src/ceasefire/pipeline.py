@@ -6,6 +6,7 @@ pure core (`ingest` parsers aside, which read files by design).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +16,10 @@ from ceasefire.assess import Summary, assess, summarise
 from ceasefire.assess.engine import line_distances
 from ceasefire.domain import Finding, Observation, Verdict
 from ceasefire.domain.agreement import Agreement
-from ceasefire.evidence import EvidenceLog, file_sha256
 from ceasefire.ingest.detect import SourceKind, read_source
 from ceasefire.ingest.report import IngestReport
 from ceasefire.paths import data_dir
-from ceasefire.store.repository import AddResult, Repository
+from ceasefire.store import AddResult, Store
 
 Progress = Callable[[str], None]
 
@@ -34,21 +34,23 @@ class IngestOutcome:
     stored: AddResult
 
 
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def ingest_files(
-    repository: Repository,
+    store: Store,
     paths: Sequence[Path],
     kind: SourceKind | None = None,
     progress: Progress = _quiet,
-    evidence: EvidenceLog | None = None,
 ) -> list[IngestOutcome]:
-    """Read each file into the store and, when a ledger is kept, commit every row to it."""
+    """Read each file into the store (and, when the store keeps a ledger, into the ledger in
+    the same transaction); each file is one unit of work."""
     outcomes = []
     for path in paths:
         progress(f"reading {path.name}")
         report = read_source(path, data_dir() / "missile_attacks", kind)
-        stored = repository.add_observations(report.observations)
-        if evidence is not None:
-            evidence.record_observations(report.observations)
+        stored = store.add_observations(report.observations)
         outcomes.append(IngestOutcome(report, stored))
     return outcomes
 
@@ -64,11 +66,10 @@ class Assessment:
 
 
 def assess_stored(
-    repository: Repository,
+    store: Store,
     agreement_path: Path,
     observations: Sequence[Observation] | None = None,
     progress: Progress = _quiet,
-    evidence: EvidenceLog | None = None,
 ) -> Assessment:
     """Assess every stored observation: each gets a finding, `not_covered` included.
 
@@ -79,15 +80,13 @@ def assess_stored(
     agreement = load_agreement(agreement_path)
     compiled = compile_agreement(agreement)
     if observations is None:
-        observations = repository.observations()
+        observations = store.observations()
     progress(f"assessing {len(observations)} observations against {agreement.id}")
-    findings = assess(observations, compiled)
-    repository.replace_findings(agreement.id, findings)
     agreement_sha256 = file_sha256(agreement_path)
-    if evidence is not None:
-        evidence.record_findings(findings, agreement_sha256)
+    findings = assess(observations, compiled, agreement_sha256)
+    store.replace_findings(agreement.id, findings)
     by_id = {o.id: o for o in observations}
-    relevant = [by_id[f.observation_id] for f in findings if f.verdict is not Verdict.NOT_COVERED]
+    relevant = [by_id[f.subject.id] for f in findings if f.verdict is not Verdict.NOT_COVERED]
     distances = line_distances(relevant, compiled)
     summary = summarise(findings, by_id)
     return Assessment(agreement, findings, by_id, summary, distances, agreement_sha256)

@@ -15,7 +15,15 @@ from numpy.typing import NDArray
 from ceasefire.agreement.compiled import CompiledAgreement
 from ceasefire.assess.clauses import ClauseResult, TimeFit, scope_clause, zone_applies, zone_clause
 from ceasefire.assess.spatial import Placement, distances_to, place_discs
-from ceasefire.domain import Finding, Observation, TimeInterval, Verdict, WindowOverlap
+from ceasefire.domain import (
+    Finding,
+    Observation,
+    RecordKind,
+    RecordRef,
+    TimeInterval,
+    Verdict,
+    WindowOverlap,
+)
 
 
 def _utc(interval: TimeInterval) -> str:
@@ -42,18 +50,21 @@ def time_fit(interval: TimeInterval, window: TimeInterval) -> TimeFit:
     return TimeFit(overlap, share, wording)
 
 
-def _strongest(observation: Observation, agreement_id: str, results: list[ClauseResult]) -> Finding:
+def _strongest(
+    observation: Observation, agreement_id: str, agreement_sha256: str, results: list[ClauseResult]
+) -> Finding:
     ranked = sorted(results, key=lambda r: (-r.verdict.rank, -r.certainty, r.clause))
     top = ranked[0]
     deciding = [r for r in ranked if r.verdict is top.verdict]
     return Finding(
         id=f"{agreement_id}:{observation.id}",
         agreement_id=agreement_id,
-        observation_id=observation.id,
+        subject=RecordRef(RecordKind.OBSERVATION, observation.id),
         verdict=top.verdict,
         clauses=tuple(r.clause for r in deciding),
         reason=" | ".join(r.reason for r in deciding),
         certainty=round(top.certainty, 4),
+        agreement_sha256=agreement_sha256,
     )
 
 
@@ -89,8 +100,11 @@ def line_distances(
     return {observations[i].id: float(distances[k]) for i, k in table.slot.items()}
 
 
-def assess(observations: Sequence[Observation], compiled: CompiledAgreement) -> list[Finding]:
-    """One Finding per observation, in input order."""
+def assess(
+    observations: Sequence[Observation], compiled: CompiledAgreement, agreement_sha256: str = ""
+) -> list[Finding]:
+    """One Finding per observation, in input order; `agreement_sha256` (the digest of the
+    agreement file) is stamped on each, so a finding names the exact text it applied."""
     agreement = compiled.agreement
     table = point_table(observations, compiled)
     slot, x, y, radius = table.slot, table.x, table.y, table.radius
@@ -111,7 +125,7 @@ def assess(observations: Sequence[Observation], compiled: CompiledAgreement) -> 
             )
         if fit.overlap is WindowOverlap.OUTSIDE:
             results = [ClauseResult("window", Verdict.NOT_COVERED, fit.wording + context, 0.0)]
-            findings.append(_strongest(observation, agreement.id, results))
+            findings.append(_strongest(observation, agreement.id, agreement_sha256, results))
             continue
         results = []
         if (scoped := scope_clause(observation, agreement.scope, fit)) is not None:
@@ -138,7 +152,7 @@ def assess(observations: Sequence[Observation], compiled: CompiledAgreement) -> 
             results = [
                 ClauseResult(r.clause, r.verdict, r.reason + context, r.certainty) for r in results
             ]
-        findings.append(_strongest(observation, agreement.id, results))
+        findings.append(_strongest(observation, agreement.id, agreement_sha256, results))
     return findings
 
 

@@ -41,5 +41,5 @@ class Summary:
 def summarise(findings: Iterable[Finding], observations: Mapping[str, Observation]) -> Summary:
     totals = {v: VerdictTotals() for v in Verdict}
     for finding in findings:
-        totals[finding.verdict].add(observations[finding.observation_id])
+        totals[finding.verdict].add(observations[finding.subject.id])
     return Summary(totals)

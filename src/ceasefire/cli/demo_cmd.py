@@ -19,15 +19,14 @@ from ceasefire.cli.console import error_console
 from ceasefire.cli.ledger import read_signer, write_secret
 from ceasefire.cli.pipeline_cmds import ingest_or_exit
 from ceasefire.domain import Verdict
-from ceasefire.evidence import EvidenceLog, finding_record
 from ceasefire.ledger.bundle import make_bundle, verify_bundle
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Signer
 from ceasefire.paths import bundled_sources, shipped_agreements
 from ceasefire.pipeline import Assessment, assess_stored
+from ceasefire.records import encode
 from ceasefire.report.markdown import LedgerSummary, render_report
-from ceasefire.store import SqliteRepository
-from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
+from ceasefire.store import open_store
 
 DEMO_ORIGIN = "ceasefire.demo/ledger"
 
@@ -62,8 +61,7 @@ def _seal(
     chosen = _first_violation(assessments)
     if chosen is not None:
         assessment, index = chosen
-        record = finding_record(assessment.findings[index], assessment.agreement_sha256)
-        bundle_record = str(record["id"])
+        bundle_record = encode(assessment.findings[index]).ledger_id
         bundle = make_bundle(ledger, bundle_record)
         verify_bundle(bundle, signer.verifier())
         bundle_path = out_dir / "evidence-bundle.json"
@@ -93,10 +91,8 @@ def demo(
     for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         leftover.unlink(missing_ok=True)
     signer = _log_key(out.parent / "demo-log.key")
-    repository = SqliteRepository(db)
-    storage = SqliteLedgerStorage(db)
-    Ledger.initialise(storage, DEMO_ORIGIN, signer.verifier())
-    evidence = EvidenceLog(Ledger(storage))
+    store = open_store(str(db))
+    ledger = store.initialise_ledger(DEMO_ORIGIN, signer.verifier())
     agreements = shipped_agreements()
     sources = bundled_sources()
     assessments: list[Assessment] = []
@@ -107,22 +103,21 @@ def demo(
             task = progress.add_task("demo", total=len(sources) + len(agreements) + 1)
             for path in sources:
                 progress.update(task, description=f"ingest {path.name}")
-                ingest_or_exit(repository, [path], None, evidence)
+                ingest_or_exit(store, [path], None)
                 progress.advance(task)
-            observations = repository.observations()
+            observations = store.observations()
             for agreement in agreements:
                 progress.update(task, description=f"assess {agreement.name}")
-                assessments.append(
-                    assess_stored(repository, agreement, observations, evidence=evidence)
-                )
+                assessments.append(assess_stored(store, agreement, observations))
                 progress.advance(task)
             progress.update(task, description="checkpoint and verify the ledger")
             out.parent.mkdir(parents=True, exist_ok=True)
-            sealed = _seal(evidence.ledger, signer, assessments, out.parent)
+            ledger.refresh()  # the store's writes went through its own view of the ledger
+            sealed = _seal(ledger, signer, assessments, out.parent)
             progress.advance(task)
-        stored = repository.count_observations()
+        stored = store.count_observations()
     finally:
-        repository.close()
+        store.close()
     out.write_text(render_report(assessments, datetime.now(UTC), sealed), encoding="utf-8")
     for result in assessments:
         violation = result.summary.totals[Verdict.VIOLATION]

@@ -24,6 +24,7 @@ from ceasefire.ledger.merkle import ProofError
 from ceasefire.ledger.note import ALG_COSIGNATURE_V1, NoteError, Signer, Verifier, parse_note
 from ceasefire.ledger.storage import StorageError
 from ceasefire.ledger.witness import LedgerSource, WitnessError
+from ceasefire.store import open_store
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
 
 app = typer.Typer(
@@ -103,11 +104,14 @@ def init(
         write_secret(key, signer.skey())
         key.with_suffix(".vkey").write_text(signer.verifier().vkey() + "\n")
         console.print(f"new log key written to {key} (public: {key.with_suffix('.vkey')})")
-    ledger = open_ledger(db, must_exist=False)
+    store = open_store(str(db))
     try:
-        Ledger.initialise(ledger.storage, origin, signer.verifier())
+        # Through the store: records it held before the ledger existed are logged now.
+        store.initialise_ledger(origin, signer.verifier())
     except LedgerError as exc:
         raise fail(str(exc)) from None
+    finally:
+        store.close()
     typer.echo(signer.verifier().vkey())
 
 

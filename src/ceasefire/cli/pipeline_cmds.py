@@ -13,20 +13,22 @@ from rich.table import Table
 
 from ceasefire.agreement import AgreementError
 from ceasefire.cli.console import error_console, print_problem
-from ceasefire.evidence import EvidenceLog
 from ceasefire.ingest.detect import SourceKind
 from ceasefire.ingest.report import Severity
 from ceasefire.paths import bundled_sources
 from ceasefire.pipeline import IngestOutcome, assess_stored, ingest_files
 from ceasefire.report.findings_json import assessment_to_json
-from ceasefire.store import ConflictingRecordError, SqliteRepository
+from ceasefire.store import ConflictingRecordError, Store, open_store
 
 MAX_ISSUES_SHOWN = 20
-DEFAULT_DB = Path("ceasefire.db")
+DEFAULT_DB = "ceasefire.db"
 
 DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="SQLite database file (created if missing)."),
+    str | None,
+    typer.Option(
+        "--db",
+        help="Store: a SQLite file (created if missing) or a URL such as sqlite:///path.db.",
+    ),
 ]
 
 
@@ -55,15 +57,10 @@ def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
             console.print(f"... and {len(issues) - MAX_ISSUES_SHOWN} more in {outcome.report.path}")
 
 
-def ingest_or_exit(
-    repository: SqliteRepository,
-    files: list[Path],
-    kind: SourceKind | None,
-    evidence: EvidenceLog | None = None,
-) -> list[IngestOutcome]:
+def ingest_or_exit(store: Store, files: list[Path], kind: SourceKind | None) -> list[IngestOutcome]:
     """Ingest, turning a conflicting stored record into a clear error and exit code 2."""
     try:
-        return ingest_files(repository, files, kind, evidence=evidence)
+        return ingest_files(store, files, kind)
     except ConflictingRecordError as exc:
         print_problem(error_console(), "error", "red", f"{exc}; nothing from that file was stored")
         raise typer.Exit(2) from None
@@ -78,16 +75,16 @@ def ingest(
     strict: Annotated[bool, typer.Option(help="Exit 1 if any row was rejected.")] = False,
 ) -> None:
     """Import source files into the store; bad rows are listed and skipped, good rows load."""
-    repository = SqliteRepository(db or DEFAULT_DB)
-    evidence = EvidenceLog.open_if_initialised(db or DEFAULT_DB)
+    store = open_store(db or DEFAULT_DB)
     try:
-        outcomes = ingest_or_exit(repository, files, kind, evidence)
+        outcomes = ingest_or_exit(store, files, kind)
         _print_ingest(error_console(), outcomes)
-        typer.echo(f"{repository.count_observations()} observations stored in {repository.path}")
-        if evidence is not None:
-            typer.echo(f"ledger: {evidence.ledger.size} records")
+        typer.echo(f"{store.count_observations()} observations stored in {store.url}")
+        ledger = store.ledger()
+        if ledger is not None:
+            typer.echo(f"ledger: {ledger.size} records")
     finally:
-        repository.close()
+        store.close()
     if strict and any(o.report.errors for o in outcomes):
         raise typer.Exit(1)
 
@@ -110,23 +107,22 @@ def assess(
     bundled real data) into the store first (in memory unless --db is given).
     """
     console = error_console()
-    repository = SqliteRepository(db or ":memory:")
-    evidence = EvidenceLog.open_if_initialised(db) if db is not None else None
+    store = open_store(db or ":memory:")
     try:
-        if source or db is None or repository.count_observations() == 0:
+        if source or db is None or store.count_observations() == 0:
             sources = list(source or bundled_sources())
-            outcomes = ingest_or_exit(repository, sources, None, evidence)
+            outcomes = ingest_or_exit(store, sources, None)
             errors = sum(len(o.report.errors) for o in outcomes)
             if errors:
                 print_problem(console, "warning", "yellow", f"{errors} source rows rejected")
         try:
-            result = assess_stored(repository, agreement, evidence=evidence)
+            result = assess_stored(store, agreement)
         except AgreementError as exc:
             for issue in exc.issues:
                 print_problem(console, "error", "red", issue)
             raise typer.Exit(1) from None
     finally:
-        repository.close()
+        store.close()
     if as_json:
         json.dump(assessment_to_json(result, include_not_covered), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")

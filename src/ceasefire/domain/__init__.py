@@ -5,22 +5,32 @@ timezone-aware UTC datetimes; conversion happens once, in the adapters at the ed
 `domain` imports nothing else of ours, so every other package can depend on it.
 """
 
+from ceasefire.domain.audit import AuditEntry, AuditOutcome
 from ceasefire.domain.finding import Finding, Verdict
 from ceasefire.domain.incident import Incident
 from ceasefire.domain.observation import Location, Observation
+from ceasefire.domain.ref import RecordKind, RecordRef
+from ceasefire.domain.report import Report
 from ceasefire.domain.taxonomy import Category, Side, TargetClass, WeaponClass
 from ceasefire.domain.timeinterval import TimeInterval, TimePrecision, WindowOverlap
+from ceasefire.domain.workflow import Transition
 
 __all__ = [
+    "AuditEntry",
+    "AuditOutcome",
     "Category",
     "Finding",
     "Incident",
     "Location",
     "Observation",
+    "RecordKind",
+    "RecordRef",
+    "Report",
     "Side",
     "TargetClass",
     "TimeInterval",
     "TimePrecision",
+    "Transition",
     "Verdict",
     "WeaponClass",
     "WindowOverlap",

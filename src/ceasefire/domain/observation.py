@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ceasefire.domain.frozen import FrozenMap
 from ceasefire.domain.taxonomy import Category, Side, TargetClass, WeaponClass
 from ceasefire.domain.timeinterval import TimeInterval
 
@@ -49,7 +50,11 @@ class Observation:
     """One source record, normalised; `extras` keeps every raw field so nothing is lost.
 
     `id` is derived from the source and the record's content (or the source's own id), so
-    re-importing a file yields the same ids and adds nothing.
+    re-importing a file yields the same ids and adds nothing. `source` is who published the
+    record (the Air Force, UCDP, Bellingcat); `reported_by` is who put it into this system (an
+    organisation of the mission, a party's liaison office, a feed), which is what the coming
+    service checks rights against and what corroboration must not count twice.
+    `extras` is frozen on construction (a `FrozenMap`): the raw row is evidence once stored.
     """
 
     id: str
@@ -65,9 +70,12 @@ class Observation:
     side: Side = Side.UNKNOWN
     target_class: TargetClass = TargetClass.UNKNOWN
     description: str = ""
-    extras: Mapping[str, Any] = field(default_factory=dict)
+    extras: Mapping[str, Any] = field(default_factory=FrozenMap)
+    reported_by: str = ""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.extras, FrozenMap):
+            object.__setattr__(self, "extras", FrozenMap(self.extras))
         for name in ("launched", "destroyed"):
             value = getattr(self, name)
             if value is not None and value < 0:

@@ -134,6 +134,7 @@ class Ledger:
 
     def __init__(self, storage: LedgerStorage, cache_tiles: int = 4096) -> None:
         self.storage = storage
+        self._cache_tiles = cache_tiles
         self._nodes = tiles.TileNodes(storage.read_tiles, cache_tiles)
         self._size = 0
         self._edge: dict[int, bytes] = {}
@@ -172,6 +173,12 @@ class Ledger:
         of a log that another process writes should call `refresh` first)."""
         return self._size
 
+    def reset(self) -> None:
+        """Forget every cached tile and re-read the log: after a caller's transaction that
+        held an append was rolled back, the cache may hold tiles the database no longer has."""
+        self._nodes = tiles.TileNodes(self.storage.read_tiles, self._cache_tiles)
+        self.refresh()
+
     def refresh(self) -> None:
         """Re-read the size and right-edge tiles (after another writer, or a failed write)."""
         size = self.storage.tree_size()
@@ -207,9 +214,14 @@ class Ledger:
         data: an identical record already logged is skipped, a different record under a used
         id refuses the whole batch (nothing is stored).
         """
+        return self.append_missing_entries(canonical_entries(records))
+
+    def append_missing_entries(self, entries: Sequence[tuple[str, bytes]]) -> list[LeafReceipt]:
+        """`append_missing` for entries already canonical (the store's records carry their
+        bytes), with `append_entries`'s promise about those bytes."""
         fresh: list[tuple[str, bytes]] = []
         problems: list[tuple[str, str]] = []
-        for rid, data in canonical_entries(records):
+        for rid, data in entries:
             index = self.storage.index_of(rid)
             if index is None:
                 fresh.append((rid, data))

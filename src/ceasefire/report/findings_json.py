@@ -14,7 +14,7 @@ def assessment_to_json(assessment: Assessment, include_not_covered: bool = False
     for finding in assessment.findings:
         if finding.verdict is Verdict.NOT_COVERED and not include_not_covered:
             continue
-        observation = assessment.observations[finding.observation_id]
+        observation = assessment.observations[finding.subject.id]
         findings.append(
             {
                 "id": finding.id,

@@ -70,7 +70,7 @@ def _weapon_rows(assessment: Assessment) -> list[list[object]]:
     for finding in assessment.findings:
         if finding.verdict is Verdict.NOT_COVERED:
             continue
-        o = assessment.observations[finding.observation_id]
+        o = assessment.observations[finding.subject.id]
         if o.launched is None and o.source != "airforce":
             continue
         key = (str(finding.verdict), o.source, str(o.category), o.weapon_model or "")
@@ -86,7 +86,7 @@ def _weapon_rows(assessment: Assessment) -> list[list[object]]:
 def _geocoded_rows(assessment: Assessment) -> tuple[list[list[object]], int]:
     chosen = []
     for finding in assessment.findings:
-        o = assessment.observations[finding.observation_id]
+        o = assessment.observations[finding.subject.id]
         if finding.verdict is Verdict.NOT_COVERED or not o.location.has_point:
             continue
         chosen.append((finding, o))

@@ -1,6 +1,29 @@
-"""Persistence behind one repository interface; SQLite is the embedded default."""
+"""Persistence behind one contract (`Store`); backends are opened by URL (`open_store`).
 
-from ceasefire.store.repository import AddResult, ConflictingRecordError, Repository
-from ceasefire.store.sqlite import SqliteRepository
+SQLite is the embedded default: the demo and the tests need no server.
+"""
 
-__all__ = ["AddResult", "ConflictingRecordError", "Repository", "SqliteRepository"]
+from ceasefire.store.contract import (
+    AddResult,
+    ConflictingRecordError,
+    ObservationQuery,
+    Page,
+    Store,
+    StoredRecord,
+)
+from ceasefire.store.registry import backends, open_store, register_backend, store_url
+from ceasefire.store.sqlite import SqliteStore
+
+__all__ = [
+    "AddResult",
+    "ConflictingRecordError",
+    "ObservationQuery",
+    "Page",
+    "SqliteStore",
+    "Store",
+    "StoredRecord",
+    "backends",
+    "open_store",
+    "register_backend",
+    "store_url",
+]

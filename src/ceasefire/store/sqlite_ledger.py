@@ -11,17 +11,20 @@ of the store):
 - ``ledger_meta(key, value)`` — origin and the log's public key.
 
 WAL mode, one ``BEGIN IMMEDIATE`` transaction per batch: a reader never sees
-entries without their tiles. A new database gets 32 KiB pages, so that a full
-tile blob (16,320 bytes) sits in one page instead of an overflow chain: this
-halves the cost of reading a tile that is not cached (measured in
-docs/benchmarks.md). An existing database keeps its page size.
+entries without their tiles. When the store shares its connection (`sharing`), an append made
+inside the store's own transaction becomes a savepoint of it, so records and their ledger
+entries commit together or not at all (docs/store.md, "Unit of work").
+
+A new database gets 32 KiB pages, so that a full tile blob (16,320 bytes) sits
+in one page instead of an overflow chain: this halves the cost of reading a
+tile that is not cached (measured in docs/benchmarks.md). An existing database keeps its page size.
 """
 
 from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ceasefire.ledger.storage import StorageError, StoredEntry
@@ -60,6 +63,22 @@ CREATE TABLE IF NOT EXISTS ledger_meta (
 """
 
 
+def prepare_writable(db: sqlite3.Connection) -> None:
+    """Page size (new files only), WAL and the ledger's tables on a writable connection."""
+    db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # no effect once the file exists
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(_SCHEMA)
+
+
+def tune_for_reading(db: sqlite3.Connection) -> None:
+    """A large page cache, and pages read through a memory map instead of read() + a copy into
+    SQLite's cache: a cold proof's tile read at 10^6 drops from ~80-120 to ~50 µs
+    (docs/benchmarks.md). SQLite caps the map at its compile-time maximum (2 GiB)."""
+    db.execute("PRAGMA cache_size=-65536")
+    db.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
+
+
 class SqliteLedgerStorage:
     """Ledger storage in one SQLite file (or ``:memory:``)."""
 
@@ -67,22 +86,32 @@ class SqliteLedgerStorage:
         self.path = str(path)
         if readonly:
             uri = f"file:{Path(self.path).resolve()}?mode=ro"
-            self._db = sqlite3.connect(uri, uri=True, isolation_level=None)
+            db = sqlite3.connect(uri, uri=True, isolation_level=None)
         else:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # no effect once the file exists
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-        self._db.execute("PRAGMA cache_size=-65536")
-        # Read pages through a memory map instead of read() + a copy into SQLite's
-        # cache: a cold proof's tile read at 10^6 drops from ~80-120 to ~50 µs
-        # (docs/benchmarks.md). SQLite caps it at its compile-time maximum (2 GiB).
-        self._db.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
+            db = sqlite3.connect(self.path, isolation_level=None)
+            prepare_writable(db)
+        tune_for_reading(db)
+        self._connection: Callable[[], sqlite3.Connection] = lambda: db
+        self._owned: sqlite3.Connection | None = db
+
+    @classmethod
+    def sharing(cls, connection: Callable[[], sqlite3.Connection]) -> SqliteLedgerStorage:
+        """Storage on connections someone else owns (the store, one per thread): the caller has
+        run `prepare_writable` and `tune_for_reading` on each and closes them."""
+        storage = cls.__new__(cls)
+        storage.path = ""
+        storage._connection = connection
+        storage._owned = None
+        return storage
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return self._connection()
 
     def close(self) -> None:
-        """Close the connection."""
-        self._db.close()
+        """Close the connection (if this storage opened it)."""
+        if self._owned is not None:
+            self._owned.close()
 
     def __enter__(self) -> SqliteLedgerStorage:
         return self
@@ -100,7 +129,10 @@ class SqliteLedgerStorage:
     ) -> None:
         """Insert entries and upsert tiles in one transaction, or nothing at all."""
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
+        # Inside a caller's transaction (the store's unit of work) the batch is a savepoint of
+        # it: all or nothing still holds, and the caller's commit makes it durable.
+        own = not db.in_transaction
+        db.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT ledger_append")
         try:
             size = self.tree_size()
             if size != start:
@@ -121,9 +153,11 @@ class SqliteLedgerStorage:
                 ),
             )
         except BaseException:
-            db.execute("ROLLBACK")
+            db.execute("ROLLBACK" if own else "ROLLBACK TO ledger_append")
+            if not own:
+                db.execute("RELEASE ledger_append")
             raise
-        db.execute("COMMIT")
+        db.execute("COMMIT" if own else "RELEASE ledger_append")
 
     def _duplicate_message(self, entries: Sequence[tuple[str, bytes]]) -> str:
         for rid, _ in entries:
@@ -138,8 +172,9 @@ class SqliteLedgerStorage:
         """Tile blobs for the keys that exist."""
         out: dict[TileKey, bytes] = {}
         query = "SELECT data FROM ledger_tiles WHERE key = ?"
+        db = self._db
         for key in keys:
-            row = self._db.execute(query, ((key[0] << _TILE_KEY_SHIFT) | key[1],)).fetchone()
+            row = db.execute(query, ((key[0] << _TILE_KEY_SHIFT) | key[1],)).fetchone()
             if row is not None:
                 out[key] = bytes(row[0])
         return out

@@ -1,0 +1,192 @@
+"""The store contract every backend meets (SQLite now, PostgreSQL next), and its value types.
+
+What a backend promises (tests/store_contract.py checks every one of them on every backend):
+
+- **Records are immutable and versioned.** A record is kept in its `ceasefire.records` envelope,
+  byte for byte what the evidence ledger commits to. Storing the same record again adds nothing;
+  a *different* record under a used id is refused (`ConflictingRecordError`) unless it is
+  explicitly a correction (`supersede`), which keeps the predecessor and records a transition.
+- **One unit of work.** Every write call is atomic, and the store write and the ledger append of
+  the same records happen in one database transaction: both or neither. Calls made inside
+  ``with store.unit_of_work():`` share that one transaction.
+- **Reads see current versions** unless asked for history; lists are ordered by id and paged
+  by keyset (`after` = the last id seen), so a page never shifts under concurrent inserts.
+- **A change feed.** Every insert and every retirement of a version bumps a store-wide change
+  number; `changes(since)` returns what changed after a cursor, for the bus and for caches.
+- **Time filters are half-open.** ``overlapping=(start, end)`` matches a record whose interval
+  [s, e) meets [start, end): ``s < end and e > start``, and an instant (s == e) when
+  ``start <= s < end``.
+- **Thread-safe.** One store object may be shared by the threads of a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+from ceasefire.domain import Finding, Observation, RecordRef, Transition
+from ceasefire.domain.errors import ConflictError
+from ceasefire.ledger.log import Ledger
+from ceasefire.ledger.note import Verifier
+from ceasefire.records import Record
+
+T = TypeVar("T")
+
+#: Largest page a list call returns, whatever the caller asks: bounds memory per request.
+MAX_PAGE = 10_000
+
+
+class ConflictingRecordError(ConflictError):
+    """A record with this id is stored already with different content; nothing was written."""
+
+    def __init__(self, record: str, reason: str) -> None:
+        self.record_id = record
+        super().__init__(f"record {record}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What a write did: records newly stored, and records that were stored already."""
+
+    added: int
+    already_present: int
+    logged: int = 0
+    """Entries appended to the evidence ledger by this write (0 when the store keeps none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """One stored version of a record, as the change feed and history return it."""
+
+    ref: RecordRef
+    ledger_id: str
+    schema: int
+    data: bytes
+    """The envelope bytes, identical to the ledger entry `ledger_id`."""
+    current: bool
+    """False once a correction or a re-assessment replaced this version."""
+    superseded_by: str | None
+    """Ledger id of the version that replaced this one, if one did."""
+    change: int
+    """The store-wide change number of this version's last change (insert or retirement)."""
+
+    def value(self) -> Record:
+        from ceasefire.records import decode
+
+        return decode(self.data)
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list; `next` is the cursor for the following page, None at the end."""
+
+    items: list[T]
+    next: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationQuery:
+    """Filters for observation lists; None means no filter."""
+
+    sources: frozenset[str] | None = None
+    overlapping: tuple[datetime, datetime] | None = None
+
+    @staticmethod
+    def of(
+        sources: Iterable[str] | None = None,
+        overlapping: tuple[datetime, datetime] | None = None,
+    ) -> ObservationQuery:
+        return ObservationQuery(None if sources is None else frozenset(sources), overlapping)
+
+
+class Store(Protocol):
+    """Persistence of records behind one interface; open one with `ceasefire.store.open_store`."""
+
+    url: str
+    """Where the store lives, as given to `open_store` (no password is ever kept here)."""
+
+    # -- writing ---------------------------------------------------------------------
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """Group the writes inside the block into one transaction (store and ledger)."""
+        ...
+
+    def add_observations(self, observations: Sequence[Observation]) -> AddResult:
+        """Store new observations; identical ones already stored are counted, not duplicated."""
+        ...
+
+    def add_records(self, records: Sequence[Record]) -> AddResult:
+        """Store new records of any kind (incidents, transitions, reports, audit entries)."""
+        ...
+
+    def replace_findings(self, agreement_id: str, findings: Sequence[Finding]) -> AddResult:
+        """Make `findings` the agreement's current assessment; the versions they replace, and
+        findings no longer produced, are retired but kept (history, ledger)."""
+        ...
+
+    def supersede(
+        self, old: RecordRef, new: Record, *, actor: str, reason: str, at: datetime
+    ) -> Transition:
+        """Replace the current version of `old` by the corrected record `new` (same or new id),
+        keeping the predecessor; returns the transition recorded for it."""
+        ...
+
+    # -- reading ---------------------------------------------------------------------
+
+    def get(self, ref: RecordRef) -> StoredRecord | None:
+        """The current version of a record, or None."""
+        ...
+
+    def history(self, ref: RecordRef) -> list[StoredRecord]:
+        """Every version of a record and of the records it corrected, oldest first."""
+        ...
+
+    def get_observation(self, observation_id: str) -> Observation | None:
+        """The current version of an observation, or None."""
+        ...
+
+    def observations(
+        self,
+        sources: Iterable[str] | None = None,
+        overlapping: tuple[datetime, datetime] | None = None,
+    ) -> list[Observation]:
+        """Every current observation matching the filters, ordered by id."""
+        ...
+
+    def observation_page(
+        self, query: ObservationQuery, after: str | None = None, limit: int = 100
+    ) -> Page[Observation]:
+        """At most `limit` current observations with id > `after`, ordered by id."""
+        ...
+
+    def count_observations(self) -> int:
+        """Number of current observations."""
+        ...
+
+    def findings(self, agreement_id: str) -> list[Finding]:
+        """The agreement's current findings, ordered by id."""
+        ...
+
+    def changes(self, since: int = 0, limit: int = 1000) -> Page[StoredRecord]:
+        """Versions inserted or retired after change number `since`, in change order;
+        `next` is the cursor (a change number, as text) to pass next time."""
+        ...
+
+    def stored_records(self) -> Iterator[StoredRecord]:
+        """Every stored version, in insertion order (audits, ledger cross-checks)."""
+        ...
+
+    # -- evidence ledger -------------------------------------------------------------
+
+    def ledger(self) -> Ledger | None:
+        """The evidence ledger kept in the same database, or None before `initialise_ledger`."""
+        ...
+
+    def initialise_ledger(self, origin: str, log_key: Verifier) -> Ledger:
+        """Start (or re-open) the ledger; records stored before are logged now, in store order."""
+        ...
+
+    def close(self) -> None: ...

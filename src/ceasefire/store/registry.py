@@ -1,0 +1,63 @@
+"""Open a store from a URL: backends register a scheme, callers name a URL.
+
+As transparency logs register their storage drivers by name, the pipeline never imports a
+backend: ``open_store("sqlite:///ceasefire.db")`` today, ``open_store("postgresql://…")``
+once that backend registers itself. A plain path (no ``://``) means a SQLite file, so every
+``--db FILE`` given before URLs existed keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import SplitResult, urlsplit
+
+from ceasefire.domain.errors import UsageError
+from ceasefire.store.contract import Store
+from ceasefire.store.sqlite import SqliteStore
+
+Opener = Callable[[str, SplitResult], Store]
+
+_BACKENDS: dict[str, Opener] = {}
+
+
+def register_backend(scheme: str, opener: Opener) -> None:
+    """Make `open_store` hand URLs of `scheme` to `opener(url, parsed_url)`."""
+    _BACKENDS[scheme] = opener
+
+
+def backends() -> list[str]:
+    """The URL schemes that can be opened, sorted."""
+    return sorted(_BACKENDS)
+
+
+def store_url(location: str) -> str:
+    """A URL for a `--db` value: URLs pass through, a path becomes a SQLite URL."""
+    if "://" in location:
+        return location
+    return "sqlite://" if location == ":memory:" else f"sqlite:///{location}"
+
+
+def open_store(location: str) -> Store:
+    """The store at a URL (or a SQLite path); UsageError names the schemes known."""
+    url = store_url(location)
+    parsed = urlsplit(url)
+    opener = _BACKENDS.get(parsed.scheme)
+    if opener is None:
+        raise UsageError(
+            f"no store backend for {parsed.scheme!r} in {url!r}; known: {', '.join(backends())}"
+        )
+    return opener(url, parsed)
+
+
+def _open_sqlite(url: str, parsed: SplitResult) -> Store:
+    """``sqlite:///relative.db``, ``sqlite:////absolute.db``; ``sqlite://`` is in memory."""
+    if parsed.netloc or parsed.query or parsed.fragment:
+        raise UsageError(
+            f"{url!r}: a SQLite URL is sqlite:///PATH (relative) or sqlite:////PATH (absolute),"
+            " with no host and no options"
+        )
+    path = parsed.path[1:] if parsed.path.startswith("/") else parsed.path
+    return SqliteStore(path or ":memory:", url)
+
+
+register_backend("sqlite", _open_sqlite)

@@ -1,0 +1,206 @@
+"""Record formats: golden bytes per kind, lossless round trips, clear refusals.
+
+The golden bytes are the contract with every ledger already written: if one of these tests
+fails after a refactor, the refactor changed what the ledger commits to. Do not update the
+expected bytes; add a new schema version instead (docs/records.md).
+"""
+
+import hashlib
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from ceasefire.domain import (
+    AuditEntry,
+    AuditOutcome,
+    Category,
+    Finding,
+    Incident,
+    Location,
+    Observation,
+    RecordKind,
+    RecordRef,
+    Report,
+    Side,
+    TimeInterval,
+    TimePrecision,
+    Transition,
+    Verdict,
+    WeaponClass,
+)
+from ceasefire.domain.frozen import FrozenMap
+from ceasefire.ledger.canonical import canonical_json
+from ceasefire.records import Record, RecordFormatError, decode, encode
+
+T0 = datetime(2025, 4, 19, 15, 0, tzinfo=UTC)
+T1 = datetime(2025, 4, 19, 16, 30, tzinfo=UTC)
+SPAN = TimeInterval(T0, T1, TimePrecision.MINUTE)
+NIKOPOL = Location(lat=47.57, lon=34.39, uncertainty_m=500.0, region="Nikopol")
+
+OBSERVATION = Observation(
+    id="bellingcat:42",
+    source="bellingcat",
+    source_record_id="42",
+    interval=SPAN,
+    location=NIKOPOL,
+    category=Category.ARTILLERY_SHELLING,
+    weapon_class=WeaponClass.ARTILLERY_100MM_PLUS,
+    launched=3,
+    side=Side.RU,
+    description="Shelling of the embankment",
+    extras={"sources": ["https://t.me/x/1"], "raw": {"n": 1, "ok": True}},
+    reported_by="mission",
+)
+FINDING = Finding(
+    id="easter:bellingcat:42",
+    agreement_id="easter",
+    subject=RecordRef(RecordKind.OBSERVATION, "bellingcat:42"),
+    verdict=Verdict.POSSIBLE,
+    clauses=("scope", "zone.buffer"),
+    reason="reported for 15:00 to 16:30",
+    certainty=0.5,
+    agreement_sha256="ab" * 32,
+)
+INCIDENT = Incident(
+    id="inc-1",
+    observation_ids=("bellingcat:42", "cir:7"),
+    interval=SPAN,
+    location=NIKOPOL,
+    category=Category.ARTILLERY_SHELLING,
+    side=Side.RU,
+    confidence=0.75,
+)
+TRANSITION = Transition(
+    id="t-1",
+    subject=RecordRef(RecordKind.INCIDENT, "inc-1"),
+    from_state="reported",
+    to_state="verified",
+    at=T1,
+    actor="mission/reviewer-3",
+    reason="two independent sources",
+)
+REPORT = Report(
+    id="daily-2025-04-19",
+    title="Daily report 19 April 2025",
+    period=TimeInterval(T0, T1, TimePrecision.DAY),
+    issued_at=T1,
+    media_type="text/html",
+    sha256="cd" * 32,
+    agreement_ids=("easter",),
+)
+AUDIT = AuditEntry(
+    id="a-1",
+    at=T1,
+    actor="ua-liaison/token-9",
+    action="incident.read",
+    target="incident/inc-1",
+    outcome=AuditOutcome.DENIED,
+    detail="unverified incidents stay inside the mission",
+)
+
+# (record, ledger id prefix, name) per kind; GOLDEN_SHA256 pins each one's envelope bytes.
+GOLDEN: list[tuple[Record, str, str]] = [
+    (OBSERVATION, "observation/bellingcat:42/", "OBSERVATION"),
+    (FINDING, "finding/easter:bellingcat:42/", "FINDING"),
+    (INCIDENT, "incident/inc-1/", "INCIDENT"),
+    (TRANSITION, "transition/t-1/", "TRANSITION"),
+    (REPORT, "report/daily-2025-04-19/", "REPORT"),
+    (AUDIT, "audit/a-1/", "AUDIT"),
+]
+
+EXPECTED_OBSERVATION_BYTES = (
+    b'{"id":"observation/bellingcat:42/0764ad720d6bf994","kind":"observation",'
+    b'"observation":{"category":"artillery_shelling","description":"Shelling of the embankment",'
+    b'"destroyed":null,"extras":{"raw":{"n":1,"ok":true},"sources":["https://t.me/x/1"]},'
+    b'"id":"bellingcat:42","interval":{"end":"2025-04-19T16:30:00+00:00","precision":"minute",'
+    b'"start":"2025-04-19T15:00:00+00:00"},"launched":3,"location":{"lat":47.57,"lon":34.39,'
+    b'"region":"Nikopol","uncertainty_m":500},"reported_by":"mission","side":"RU",'
+    b'"source":"bellingcat","source_record_id":"42","target_class":"unknown",'
+    b'"weapon_class":"artillery_100mm_plus","weapon_model":null},"schema":1}'
+)
+
+
+def test_observation_bytes_are_pinned() -> None:
+    assert encode(OBSERVATION).data == EXPECTED_OBSERVATION_BYTES
+
+
+#: SHA-256 of each kind's envelope bytes, pinned when schema 1 was released (the observation's
+#: full bytes are spelled out above, so a reader can see the format).
+GOLDEN_SHA256 = {
+    "OBSERVATION": "ac2471236c74853ae02e749e1b6a041f8630e66a76a5a8f4b5711f2fed72d697",
+    "FINDING": "5fb99e778bafce27b08e83839770d2a90dd6fbd1a590407c7ad5a23f1207c54f",
+    "INCIDENT": "0fbd04bab0b55046e3768df8eaa9dc2c9c34e2c06b4a7303f362ada52fbf983b",
+    "TRANSITION": "167427b01f39355815dadd6ae04e77d6e2875bb54f63cb69caa92d0d6fddbe1b",
+    "REPORT": "ebaeb8ec0b824b536df0747363a0d3b06ee75ab584bc58e29545bed0c49b586f",
+    "AUDIT": "1a721f197be5c42b9745883f59b93768cab2aad0ec6d31e39cc3ddaa0a96c408",
+}
+
+
+@pytest.mark.parametrize(("record", "prefix", "name"), GOLDEN, ids=[g[2] for g in GOLDEN])
+def test_golden_bytes_per_kind(record: Record, prefix: str, name: str) -> None:
+    encoded = encode(record)
+    assert encoded.ledger_id.startswith(prefix)
+    assert hashlib.sha256(encoded.data).hexdigest() == GOLDEN_SHA256[name]
+
+
+@pytest.mark.parametrize(("record", "prefix", "name"), GOLDEN, ids=[g[2] for g in GOLDEN])
+def test_envelope_is_canonical_and_round_trips(record: Record, prefix: str, name: str) -> None:
+    encoded = encode(record)
+    envelope = json.loads(encoded.data)
+    assert canonical_json(envelope) == encoded.data  # exactly what RFC 8785 writes
+    assert envelope["id"] == encoded.ledger_id
+    assert envelope["schema"] == 1
+    kind = encoded.ref.kind
+    body_bytes = canonical_json(envelope[str(kind)])
+    digest = hashlib.sha256(b'["' + str(kind).encode() + b'",1,' + body_bytes + b"]").hexdigest()
+    assert encoded.ledger_id == f"{kind}/{record.id}/{digest[:16]}"
+    assert decode(encoded.data) == record
+
+
+def test_a_changed_record_gets_a_new_ledger_id_the_same_record_the_same() -> None:
+    again = replace(OBSERVATION, extras=dict(OBSERVATION.extras))
+    assert encode(again).ledger_id == encode(OBSERVATION).ledger_id
+    corrected = replace(OBSERVATION, launched=4)
+    assert encode(corrected).ledger_id != encode(OBSERVATION).ledger_id
+    assert encode(corrected).ref == encode(OBSERVATION).ref
+
+
+def test_extras_are_frozen_and_the_record_hashable() -> None:
+    assert isinstance(OBSERVATION.extras, FrozenMap)
+    assert hash(OBSERVATION) == hash(decode(encode(OBSERVATION).data))
+    with pytest.raises(TypeError):
+        OBSERVATION.extras["raw"] = 2  # type: ignore[index]
+    assert OBSERVATION.extras["sources"] == ("https://t.me/x/1",)
+    assert OBSERVATION.extras == {"sources": ["https://t.me/x/1"], "raw": {"n": 1, "ok": True}}
+    source = {"a": [1, 2]}
+    kept = replace(OBSERVATION, extras=source)
+    source["a"].append(3)  # the caller's dict changes afterwards; the record does not
+    assert kept.extras["a"] == (1, 2)
+
+
+def test_value_json_cannot_carry_is_refused_with_the_record_named() -> None:
+    absurd = replace(OBSERVATION, launched=10**300)
+    with pytest.raises(RecordFormatError, match=r"observation/bellingcat:42.*launched"):
+        encode(absurd)
+
+
+def test_unknown_schema_and_garbage_are_refused() -> None:
+    envelope = json.loads(encode(INCIDENT).data)
+    envelope["schema"] = 99
+    with pytest.raises(RecordFormatError, match="no incident schema version 99"):
+        decode(json.dumps(envelope).encode())
+    with pytest.raises(RecordFormatError, match="not a record envelope"):
+        decode(b'{"kind": "nonsense"}')
+    envelope["schema"] = 1
+    del envelope["incident"]["confidence"]
+    with pytest.raises(RecordFormatError, match="not a valid incident v1"):
+        decode(json.dumps(envelope).encode())
+
+
+def test_finding_subject_must_be_assessable() -> None:
+    with pytest.raises(ValueError, match="a report cannot be assessed"):
+        replace(FINDING, subject=RecordRef(RecordKind.REPORT, "daily"))
+    incident_finding = replace(FINDING, subject=RecordRef(RecordKind.INCIDENT, "inc-1"))
+    assert decode(encode(incident_finding).data) == incident_finding

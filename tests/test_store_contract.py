@@ -1,0 +1,369 @@
+"""The store contract, as tests every backend must pass (docs/store.md).
+
+Each test runs against every backend through its URL (the `store` fixture); a new backend
+(PostgreSQL) adds its URL there and must pass them unchanged. Nothing here may reach behind
+the `Store` interface: backend-specific checks live in test_store_sqlite.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ceasefire.domain import (
+    Category,
+    Finding,
+    Location,
+    Observation,
+    RecordKind,
+    RecordRef,
+    TimeInterval,
+    TimePrecision,
+    Verdict,
+)
+from ceasefire.domain.errors import ConflictError, NotFoundError
+from ceasefire.ledger.note import Signer
+from ceasefire.records import encode
+from ceasefire.store import ConflictingRecordError, ObservationQuery, Store, open_store
+
+T0 = datetime(2025, 5, 8, 0, 0, tzinfo=UTC)
+
+#: One URL template per backend; {tmp} is the test's own directory.
+BACKENDS = {
+    "sqlite-file": "sqlite:///{tmp}/store.db",
+    "sqlite-memory": "sqlite://",
+}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(BACKENDS[request.param].format(tmp=tmp_path))
+    yield opened
+    opened.close()
+
+
+def obs(
+    n: int,
+    start_h: float = 0.0,
+    hours: float = 1.0,
+    source: str = "bellingcat",
+    launched: int | None = None,
+) -> Observation:
+    start = T0 + timedelta(hours=start_h)
+    return Observation(
+        id=f"{source}:{n:05d}",
+        source=source,
+        source_record_id=str(n),
+        interval=TimeInterval(start, start + timedelta(hours=hours), TimePrecision.MINUTE),
+        location=Location(lat=48.0, lon=37.0 + n / 1000, uncertainty_m=100.0),
+        category=Category.ARTILLERY_SHELLING,
+        launched=launched,
+        extras={"row": n},
+    )
+
+
+def finding(agreement: str, o: Observation, verdict: Verdict, reason: str = "r") -> Finding:
+    return Finding(
+        id=f"{agreement}:{o.id}",
+        agreement_id=agreement,
+        subject=RecordRef(RecordKind.OBSERVATION, o.id),
+        verdict=verdict,
+        clauses=("scope",),
+        reason=reason,
+        certainty=1.0,
+    )
+
+
+def ids(observations: list[Observation]) -> list[str]:
+    return [o.id for o in observations]
+
+
+def test_round_trip_and_get_by_id(store: Store) -> None:
+    batch = [obs(n) for n in range(20)]
+    result = store.add_observations(batch)
+    assert (result.added, result.already_present) == (20, 0)
+    assert store.observations() == sorted(batch, key=lambda o: o.id)
+    assert store.get_observation(batch[7].id) == batch[7]
+    assert store.get_observation("bellingcat:nope") is None
+    stored = store.get(RecordRef(RecordKind.OBSERVATION, batch[7].id))
+    assert stored is not None
+    assert stored.current
+    assert stored.data == encode(batch[7]).data
+    assert store.count_observations() == 20
+
+
+def test_identical_records_are_counted_not_duplicated(store: Store) -> None:
+    store.add_observations([obs(n) for n in range(5)])
+    again = store.add_observations([obs(n) for n in range(8)])
+    assert (again.added, again.already_present) == (3, 5)
+    twice = store.add_observations([obs(9), obs(9)])
+    assert (twice.added, twice.already_present) == (1, 1)
+    assert store.count_observations() == 9
+
+
+def test_different_content_under_a_used_id_refuses_the_whole_batch(store: Store) -> None:
+    store.add_observations([obs(n) for n in range(5)])
+    tampered = replace(obs(3), description="rewritten")
+    with pytest.raises(ConflictingRecordError, match="bellingcat:00003"):
+        store.add_observations([obs(10), obs(11), tampered])
+    assert store.count_observations() == 5
+    assert store.get_observation(obs(3).id) == obs(3)
+    assert store.get_observation(obs(10).id) is None
+
+
+def test_pages_cover_everything_once_in_id_order(store: Store) -> None:
+    store.add_observations([obs(n, source=s) for n in range(23) for s in ("cir", "bellingcat")])
+    query = ObservationQuery.of(sources=["cir"])
+    seen: list[str] = []
+    after: str | None = None
+    pages = 0
+    while True:
+        page = store.observation_page(query, after, limit=5)
+        assert len(page.items) <= 5
+        seen += ids(page.items)
+        pages += 1
+        if page.next is None:
+            break
+        after = page.next
+    assert seen == sorted(f"cir:{n:05d}" for n in range(23))
+    assert pages == 5
+    assert store.observation_page(query, "cir:00022", limit=5).items == []
+
+
+def test_time_filter_is_half_open(store: Store) -> None:
+    window = (T0 + timedelta(hours=10), T0 + timedelta(hours=20))
+    cases = {
+        obs(1, start_h=9, hours=1): False,  # ends exactly at the window's start
+        obs(2, start_h=9, hours=1.5): True,  # straddles the start
+        obs(3, start_h=10, hours=0): True,  # an instant at the start
+        obs(4, start_h=20, hours=0): False,  # an instant at the end
+        obs(5, start_h=20, hours=2): False,  # starts at the end
+        obs(6, start_h=19, hours=2): True,  # straddles the end
+        obs(7, start_h=12, hours=1): True,  # inside
+        obs(8, start_h=0, hours=48): True,  # covers the window
+        obs(9, start_h=15, hours=0): True,  # an instant inside
+    }
+    store.add_observations(list(cases))
+    found = set(ids(store.observations(overlapping=window)))
+    assert found == {o.id for o, inside in cases.items() if inside}
+
+
+def test_source_filter(store: Store) -> None:
+    store.add_observations([obs(1, source="cir"), obs(2, source="ucdp"), obs(3)])
+    assert ids(store.observations(sources=["ucdp", "cir"])) == ["cir:00001", "ucdp:00002"]
+    assert store.observations(sources=["airforce"]) == []
+
+
+def test_supersede_keeps_the_predecessor_and_records_the_transition(store: Store) -> None:
+    original = obs(1, launched=3)
+    store.add_observations([original, obs(2)])
+    corrected = replace(original, launched=4)
+    transition = store.supersede(
+        RecordRef(RecordKind.OBSERVATION, original.id),
+        corrected,
+        actor="mission/analyst-1",
+        reason="bulletin corrected the count",
+        at=T0,
+    )
+    assert store.get_observation(original.id) == corrected
+    assert store.count_observations() == 2
+    reread = store.add_observations([original, obs(2)])  # the source file, imported again
+    assert (reread.added, reread.already_present) == (0, 2)
+    assert store.get_observation(original.id) == corrected
+    versions = store.history(RecordRef(RecordKind.OBSERVATION, original.id))
+    assert [v.value() for v in versions] == [original, corrected]
+    assert [v.current for v in versions] == [False, True]
+    assert versions[0].superseded_by == versions[1].ledger_id
+    step = store.get(RecordRef(RecordKind.TRANSITION, transition.id))
+    assert step is not None
+    assert step.value() == transition
+    assert transition.successor == RecordRef(RecordKind.OBSERVATION, original.id)
+    assert (transition.from_state, transition.to_state) == ("current", "superseded")
+
+
+def test_supersede_by_a_record_under_a_new_id(store: Store) -> None:
+    old = obs(1)
+    store.add_observations([old])
+    new = replace(obs(2), description="same event, re-dated")
+    store.supersede(
+        old_ref := RecordRef(RecordKind.OBSERVATION, old.id), new, actor="a", reason="r", at=T0
+    )
+    assert store.get(old_ref) is None
+    assert ids(store.observations()) == [new.id]
+    history = store.history(RecordRef(RecordKind.OBSERVATION, new.id))
+    assert [v.ref.id for v in history] == [old.id, new.id]
+
+
+def test_supersede_refusals(store: Store) -> None:
+    store.add_observations([obs(1), obs(2)])
+    ref = RecordRef(RecordKind.OBSERVATION, obs(1).id)
+    with pytest.raises(NotFoundError):
+        store.supersede(
+            RecordRef(RecordKind.OBSERVATION, "x:1"), obs(3), actor="a", reason="r", at=T0
+        )
+    with pytest.raises(ConflictError, match="identical"):
+        store.supersede(ref, obs(1), actor="a", reason="r", at=T0)
+    with pytest.raises(ConflictingRecordError, match="bellingcat:00002"):
+        store.supersede(ref, replace(obs(2), launched=9), actor="a", reason="r", at=T0)
+    assert store.observations() == [obs(1), obs(2)]
+
+
+def test_findings_are_replaced_per_agreement_and_history_kept(store: Store) -> None:
+    a, b = obs(1), obs(2)
+    store.add_observations([a, b])
+    first = store.replace_findings(
+        "x", [finding("x", a, Verdict.VIOLATION), finding("x", b, Verdict.POSSIBLE)]
+    )
+    assert (first.added, first.already_present) == (2, 0)
+    store.replace_findings("y", [finding("y", a, Verdict.NOT_COVERED)])
+    same = store.replace_findings(
+        "x", [finding("x", a, Verdict.VIOLATION), finding("x", b, Verdict.POSSIBLE)]
+    )
+    assert (same.added, same.already_present) == (0, 2)
+    changed = store.replace_findings("x", [finding("x", b, Verdict.VIOLATION, reason="new")])
+    assert (changed.added, changed.already_present) == (1, 0)
+    assert [(f.subject.id, f.verdict) for f in store.findings("x")] == [(b.id, Verdict.VIOLATION)]
+    assert [f.subject.id for f in store.findings("y")] == [a.id]
+    history = store.history(RecordRef(RecordKind.FINDING, f"x:{b.id}"))
+    assert [v.value().verdict for v in history] == [Verdict.POSSIBLE, Verdict.VIOLATION]  # type: ignore[union-attr]
+    retired = store.history(RecordRef(RecordKind.FINDING, f"x:{a.id}"))
+    assert [(v.current, v.superseded_by) for v in retired] == [(False, None)]
+    with pytest.raises(ConflictError, match="belongs to y"):
+        store.replace_findings("x", [finding("y", a, Verdict.POSSIBLE)])
+    assert [f.subject.id for f in store.findings("x")] == [b.id]
+
+
+def test_change_feed_returns_inserts_and_retirements_after_a_cursor(store: Store) -> None:
+    start = int(store.changes().next or 0)
+    store.add_observations([obs(1), obs(2)])
+    page = store.changes(start)
+    assert [c.ref.id for c in page.items] == [obs(1).id, obs(2).id]
+    cursor = int(page.next or 0)
+    assert store.changes(cursor).items == []
+    store.supersede(
+        RecordRef(RecordKind.OBSERVATION, obs(1).id),
+        replace(obs(1), launched=1),
+        actor="a",
+        reason="r",
+        at=T0,
+    )
+    later = store.changes(cursor)
+    kinds = [(c.ref.kind, c.current) for c in later.items]
+    assert kinds == [
+        (RecordKind.OBSERVATION, False),
+        (RecordKind.OBSERVATION, True),
+        (RecordKind.TRANSITION, True),
+    ]
+    limited = store.changes(start, limit=2)
+    assert len(limited.items) == 2
+    assert int(limited.next or 0) > start
+
+
+def test_unit_of_work_is_all_or_nothing(store: Store) -> None:
+    store.add_observations([obs(1)])
+
+    def fail_halfway() -> None:
+        with store.unit_of_work():
+            store.add_observations([obs(2), obs(3)])
+            store.replace_findings("x", [finding("x", obs(2), Verdict.VIOLATION)])
+            raise RuntimeError("halfway")
+
+    with pytest.raises(RuntimeError, match="halfway"):
+        fail_halfway()
+    assert ids(store.observations()) == [obs(1).id]
+    assert store.findings("x") == []
+    with store.unit_of_work():
+        store.add_observations([obs(2)])
+        store.replace_findings("x", [finding("x", obs(2), Verdict.VIOLATION)])
+    assert ids(store.observations()) == [obs(1).id, obs(2).id]
+    assert len(store.findings("x")) == 1
+
+
+def test_ledger_holds_exactly_the_stored_bytes(store: Store) -> None:
+    store.add_observations([obs(n) for n in range(10)])  # before the ledger exists
+    assert store.ledger() is None
+    key = Signer.generate("test/store")
+    assert store.initialise_ledger("test/store", key.verifier()).size == 10  # the backlog
+    store.add_observations([obs(n) for n in range(15)])
+    store.replace_findings("x", [finding("x", obs(1), Verdict.POSSIBLE)])
+    store.supersede(
+        RecordRef(RecordKind.OBSERVATION, obs(2).id),
+        replace(obs(2), launched=5),
+        actor="a",
+        reason="r",
+        at=T0,
+    )
+    ledger = store.ledger()
+    assert ledger is not None
+    stored = list(store.stored_records())
+    assert ledger.size == len(stored) == 15 + 1 + 2
+    for record in stored:
+        assert ledger.entry(record.ledger_id).data == record.data
+    assert ledger.verify().ok
+    again = store.add_observations([obs(n) for n in range(15)])
+    assert (again.added, again.logged) == (0, 0)
+
+
+def test_unit_of_work_rolls_back_the_ledger_too(store: Store) -> None:
+    store.initialise_ledger("test/store", Signer.generate("test/store").verifier())
+    store.add_observations([obs(1)])
+
+    def fail_before_commit() -> None:
+        with store.unit_of_work():
+            store.add_observations([obs(2)])
+            raise RuntimeError("after the ledger append, before the commit")
+
+    with pytest.raises(RuntimeError, match="before the commit"):
+        fail_before_commit()
+    ledger = store.ledger()
+    assert ledger is not None
+    assert ledger.size == 1
+    result = store.add_observations([obs(2)])  # the writer's view of the log was reset
+    assert (result.added, result.logged) == (1, 1)
+    ledger = store.ledger()
+    assert ledger is not None
+    assert ledger.size == 2
+    assert ledger.verify().ok
+
+
+def test_threads_share_one_store(store: Store) -> None:
+    store.initialise_ledger("test/store", Signer.generate("test/store").verifier())
+    errors: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        try:
+            for batch in range(5):
+                base = worker * 1000 + batch * 10
+                store.add_observations([obs(base + n) for n in range(10)])
+                assert len(store.observations()) >= 10
+        except BaseException as exc:  # reported below, with the thread's failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.count_observations() == 4 * 5 * 10
+    ledger = store.ledger()
+    assert ledger is not None
+    assert ledger.size == 200
+    assert ledger.verify().ok
+
+
+def test_real_records_round_trip_losslessly(store: Store, data: Path) -> None:
+    from ceasefire.ingest.airforce_bulletins import read_bulletins
+    from ceasefire.ingest.bellingcat import read_bellingcat_json
+    from ceasefire.ingest.detect import catalog_for
+
+    bulletins = data / "missile_attacks" / "missile_attacks_daily.csv"
+    real = read_bellingcat_json(data / "events" / "bellingcat_incidents.json").observations[:300]
+    real += read_bulletins(bulletins, catalog_for(bulletins, bulletins.parent)).observations[:300]
+    store.add_observations(real)
+    assert store.observations() == sorted(real, key=lambda o: o.id)
