@@ -10,8 +10,8 @@ seven interior rows, ``row r`` holding the complete nodes of height
     blob = row0 (w hashes) || row1 (w >> 1) || ... || row7 (w >> 7)
 
 where ``w`` (1..256) is the tile's width. Row 0 is byte for byte the C2SP tile,
-so the tiles can be served to C2SP clients by taking the first ``32 * w``
-bytes. A proof over 10^7 leaves reads three blobs and hashes nothing.
+so a tile server for C2SP clients (none is built yet) only has to send the first
+``32 * w`` bytes. A proof over 10^7 leaves reads three blobs and hashes nothing.
 
 Hashes of complete subtrees never change, so a full tile (w = 256) is
 immutable and may be cached forever; only the right edge (one partial tile per
