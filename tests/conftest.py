@@ -8,8 +8,6 @@ import pytest
 
 from ceasefire.paths import agreements_dir, data_dir
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="session")
 def data() -> Path:

@@ -207,7 +207,7 @@ def test_summary_sums_launched_by_verdict() -> None:
 def test_easter_strikes_on_19_april_straddle_the_start_near_the_line(
     data: Path, agreements: Path
 ) -> None:
-    """DESIGN.md's ground truth: Nikopol and Kherson, 19 Apr 2025, a few km from the line."""
+    """docs/design.md's ground truth: Nikopol and Kherson, 19 Apr 2025, a few km from the line."""
     incidents = read_bellingcat_json(data / "events" / "bellingcat_incidents.json").observations
     compiled = compile_agreement(load_agreement(agreements / "easter-truce-2025.yaml"))
     findings = assess(incidents, compiled)

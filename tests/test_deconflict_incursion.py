@@ -12,8 +12,6 @@ from ceasefire.deconflict.incursion import predict_incursions
 from ceasefire.deconflict.tactical import Traffic
 from deconflict_helpers import T0
 
-M_PER_DEG = 111_320.0  # at the equator, for building test geometry
-
 
 def zone(**kw: object) -> AirspaceConstraint:
     base: dict[str, object] = {

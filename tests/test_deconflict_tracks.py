@@ -65,8 +65,13 @@ def test_real_adsb_replay_finds_conflicts_and_refuses_spoofed_jumps() -> None:
         states = sorted(parse_traffic_json(json.load(f), "ch").states, key=lambda s: s.t)
     store = TrackStore()
     assert store.update_all(states) == []
-    snap = store.snapshot(states[-1].t)
-    store.expire(states[-1].t, 120.0)
+    now = states[-1].t
+    last_seen = {s.id: s.t for s in states}  # states are sorted by time
+    stale = {i for i, t in last_seen.items() if now - t > 120.0}
+    assert stale  # the sample has aircraft that left coverage minutes before its end
+    assert store.expire(now, 120.0) == len(stale)
+    snap = store.snapshot(now)
+    assert set(snap.ids.tolist()) == last_seen.keys() - stale
     assert 30 < len(snap) < 100
     found = detect(snap, 9260.0, 304.8, 300.0)
     assert 0 < len(found) < found.candidates
@@ -98,9 +103,22 @@ def test_real_ais_into_the_store() -> None:
     with (DATA / "ais" / "pyais_nmea_data_sample.txt").open("rb") as f:
         r = parse_nmea(f, "ais", 1.7e9)
     store = TrackStore()
-    store.update_all(r.states)
-    assert len(store) == len({s.id for s in r.states})
+    refused = store.update_all(r.states)
+    # The sample has no receive times, so every report is stamped 1.7e9: a ship reported at
+    # two places more than the slack apart has "jumped" in 0 s, and the later report is refused.
+    assert refused
+    assert all("impossible speed" in e.reason for e in refused)
+    # Every report either updated its ship's track or was refused: none vanishes silently.
+    ids = sorted({s.id for s in r.states})
+    tracks = [store.get(i) for i in ids]
+    assert sum(tr.updates for tr in tracks if tr is not None) + len(refused) == len(r.states)
     snap = store.snapshot()
+    assert snap.ids.tolist() == ids
+    # One common time: nothing to extrapolate, ships stay where last accepted, at sea level.
+    lat = [tr.state.lat for tr in tracks if tr is not None]
+    lon = [tr.state.lon for tr in tracks if tr is not None]
+    assert snap.lat.tolist() == pytest.approx(lat, abs=1e-9)
+    assert snap.lon.tolist() == pytest.approx(lon, abs=1e-9)  # up to the antimeridian wrap
     assert np.all(snap.alt_m == 0.0)
 
 

@@ -42,6 +42,9 @@ def test_column_layout_real_sample() -> None:
     r = parse_traffic_json(doc, "noisy")
     assert len(r.states) + len(r.errors) == len(doc["timestamp"])
     assert {s.id for s in r.states} == {"4baac6"}
+    no_position = sum(lat is None for lat in doc["latitude"].values())
+    assert no_position > 0  # else the next line would hold for any reason at all
+    assert len(r.errors) == no_position
     assert all(e.reason.endswith("no position") for e in r.errors)
 
 

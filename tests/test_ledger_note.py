@@ -14,6 +14,7 @@ from ceasefire.ledger.checkpoint import (
 )
 from ceasefire.ledger.note import (
     ALG_COSIGNATURE_V1,
+    ALG_ED25519,
     NoteError,
     Signer,
     Verifier,
@@ -54,6 +55,79 @@ def test_keys_round_trip_and_hash_is_checked() -> None:
         Verifier.from_vkey(f"{name}+00000000+{rest}")
     with pytest.raises(NoteError, match="name"):
         Signer.generate("has space")
+
+
+def _secret_spellings(signer: Signer) -> list[str]:
+    """Every way the seed could show up in text: raw bytes repr, hex, base64, the skey."""
+    seed = signer.seed
+    typed = bytes([signer.alg]) + seed
+    spellings = [
+        repr(seed)[2:-1],  # the body of b'...', as a dataclass repr would print it
+        seed.hex(),
+        seed.hex().upper(),
+        base64.b64encode(seed).decode(),
+        base64.urlsafe_b64encode(seed).decode(),
+        base64.b64encode(typed).decode(),
+        signer.skey(),
+        str(list(seed)),
+    ]
+    # Inside a longer blob base64 depends on the seed's alignment (offset mod 3); characters
+    # 4..40 encode seed bytes only, whatever came before, so test each alignment's middle.
+    for offset in range(3):
+        spellings.append(base64.b64encode(bytes(offset) + seed).decode()[4:40])
+    return spellings
+
+
+def _leaks(text: str, signer: Signer) -> list[str]:
+    return [s for s in _secret_spellings(signer) if s in text]
+
+
+@pytest.mark.parametrize("alg", [ALG_ED25519, ALG_COSIGNATURE_V1])
+def test_signer_text_forms_name_the_key_but_never_the_seed(alg: int) -> None:
+    signer = Signer.generate("log.example/a", alg)
+    key_id_hex = signer.verifier().key_id.hex()
+    for text in (repr(signer), str(signer), f"{signer}", f"{signer!r}", repr([signer])):
+        assert "log.example/a" in text, text
+        assert key_id_hex in text, text
+        assert _leaks(text, signer) == [], text
+
+
+def test_signer_in_a_traceback_or_log_line_does_not_leak_the_seed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+    import traceback
+
+    signer = Signer.generate("log.example/a")
+
+    def fail_while_holding(key: Signer) -> None:
+        raise RuntimeError(f"could not sign with {key}")
+
+    try:
+        fail_while_holding(signer)
+    except RuntimeError as exc:
+        # capture_locals prints every frame's locals with repr, as rich and sentry do
+        frames = traceback.TracebackException.from_exception(exc, capture_locals=True)
+        formatted = "".join(frames.format())
+    assert "signer = Signer(name='log.example/a'" in formatted  # the locals really were printed
+    assert _leaks(formatted, signer) == []
+
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("ceasefire.test").debug("key %s / %r / %s", signer, signer, [signer])
+    assert caplog.text.count("log.example/a") == 3
+    assert _leaks(caplog.text, signer) == []
+
+
+def test_signer_equality_is_by_key_and_hash_ignores_the_seed() -> None:
+    a = Signer.generate("log.example/a")
+    same = Signer.from_skey(a.skey())
+    other = Signer.generate("log.example/a")
+    assert a == same
+    assert hash(a) == hash(same)
+    assert a != other
+    assert a != Signer(a.name, ALG_COSIGNATURE_V1, a.seed)
+    with pytest.raises(NoteError, match="32 bytes"):
+        Signer("log.example/a", ALG_ED25519, b"short")
 
 
 def test_key_id_is_sha256_of_name_newline_type_key() -> None:

@@ -58,10 +58,6 @@ class AirspaceConstraint:
         """Whether an operation of this command under this mandate may enter."""
         return command in self.exempt_commands or mandate in self.exempt_mandates
 
-    def active_at(self, t: datetime) -> bool:
-        """Whether the constraint is in force at `t` (inclusive bounds)."""
-        return self.start <= t <= self.end
-
 
 def constraints_from_geojson(
     doc: Any, source: str

@@ -15,7 +15,9 @@ A submission is checked against every live intent and every agreement constraint
   the area is missing from that view or newer than seen, the submission is rejected as stale
   with exactly what was missed, and nothing changes.
 
-The store is in memory and single-writer; persistence belongs to `store`.
+Intents live only in this object's memory, for one writer: nothing persists them yet (the
+`store` package keeps observations and findings, not intents), so a restart forgets every
+accepted intent and the CLI re-submits them from its input file on each run.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""An incident: several observations fused into one event (fusion builds these)."""
+"""An incident: several observations fused into one event.
+
+The planned fusion stage will build these; nothing does yet, and assessment works on single
+observations until it does.
+"""
 
 from __future__ import annotations
 

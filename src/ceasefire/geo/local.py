@@ -77,26 +77,6 @@ class LocalFrame:
         return np.column_stack([x, y])
 
 
-def frame_for(geoms: list[shapely.Geometry]) -> LocalFrame:
-    """A frame centred on the middle of the bounding box of WGS84 geometries."""
-    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
-    return LocalFrame((minx + maxx) / 2.0, (miny + maxy) / 2.0)
-
-
-def ecef_unit_xyz(
-    lat_deg: NDArray[np.float64], lon_deg: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Points on a sphere of EARTH_RADIUS_M as (n, 3) Cartesian metres.
-
-    Chord length never exceeds the arc length, so a radius search on these points never misses
-    a pair that is closer along the surface: safe for pruning anywhere on the globe.
-    """
-    lat = np.radians(lat_deg)
-    lon = np.radians(lon_deg)
-    c = np.cos(lat)
-    return EARTH_RADIUS_M * np.column_stack([c * np.cos(lon), c * np.sin(lon), np.sin(lat)])
-
-
 def geodesic_distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Distance along the WGS84 ellipsoid (pyproj Geod), metres."""
     _, _, d = _GEOD.inv(lon1, lat1, lon2, lat2)

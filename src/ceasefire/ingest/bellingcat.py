@@ -2,8 +2,9 @@
 
 Two real exports: the JSON list of the war-datasets dashboard (`bellingcat_incidents.json`,
 2022-02..2025-07: date, location, description, sources, latitude, longitude) and the CSV of the
-Russia-Ukraine monitor map (`events.csv`, 2022-01..2024-02, with an `entry` id). Dates are
-local calendar days; points are geolocated to a site, taken here as 1 km uncertain.
+Russia-Ukraine monitor map (upstream `events.csv`, bundled as `mauforonda_cir_events.csv`,
+2022-01..2024-02, with an `entry` id). Dates are local calendar days; points are
+geolocated to a site, taken here as 1 km uncertain.
 """
 
 from __future__ import annotations

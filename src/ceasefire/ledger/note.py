@@ -20,7 +20,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from dataclasses import dataclass
+import hmac
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -96,13 +97,40 @@ class Verifier:
         return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Signer:
-    """A named Ed25519 private key (the log's, or a witness's with alg 0x04)."""
+    """A named Ed25519 private key (the log's, or a witness's with alg 0x04).
+
+    The seed is the whole secret, and a signer ends up in tracebacks, debug logs
+    and error reports; so `repr` and `str` name the key by its public ID only,
+    and equality compares seeds in constant time rather than field by field.
+    """
 
     name: str
     alg: int
-    seed: bytes
+    seed: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.seed) != 32:  # checked here so that repr (which derives the key ID) cannot fail
+            raise NoteError(f"an Ed25519 seed has 32 bytes, not {len(self.seed)}")
+
+    def __repr__(self) -> str:
+        return f"Signer(name={self.name!r}, alg=0x{self.alg:02x}, key_id={self.key_id_hex()})"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Signer):
+            return NotImplemented
+        same_seed = hmac.compare_digest(self.seed, other.seed)
+        return same_seed and (self.name, self.alg) == (other.name, other.alg)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.alg))  # equal signers share these; the seed stays out
+
+    def key_id_hex(self) -> str:
+        """Public key ID in hex: names the key in messages without revealing it."""
+        return self.verifier().key_id.hex()
 
     @classmethod
     def generate(cls, name: str, alg: int = ALG_ED25519) -> Signer:
@@ -130,7 +158,7 @@ class Signer:
     def skey(self) -> str:
         """Text form of this private key (keep it secret)."""
         b64 = base64.b64encode(bytes([self.alg]) + self.seed).decode()
-        return f"PRIVATE+KEY+{self.name}+{self.verifier().key_id.hex()}+{b64}"
+        return f"PRIVATE+KEY+{self.name}+{self.key_id_hex()}+{b64}"
 
     def verifier(self) -> Verifier:
         """The matching public key."""

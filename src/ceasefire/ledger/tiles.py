@@ -10,8 +10,8 @@ seven interior rows, ``row r`` holding the complete nodes of height
     blob = row0 (w hashes) || row1 (w >> 1) || ... || row7 (w >> 7)
 
 where ``w`` (1..256) is the tile's width. Row 0 is byte for byte the C2SP tile,
-so the tiles can be served to C2SP clients by taking the first ``32 * w``
-bytes. A proof over 10^7 leaves reads three blobs and hashes nothing.
+so a tile server for C2SP clients (none is built yet) only has to send the first
+``32 * w`` bytes. A proof over 10^7 leaves reads three blobs and hashes nothing.
 
 Hashes of complete subtrees never change, so a full tile (w = 256) is
 immutable and may be cached forever; only the right edge (one partial tile per
@@ -43,7 +43,6 @@ _WIDTH_BY_BLOB_LEN = {HASH_SIZE * _rows_total(w): w for w in range(1, TILE_WIDTH
 _ROW_OFFSETS = {
     w: [sum(w >> k for k in range(r)) for r in range(TILE_HEIGHT)] for w in range(1, TILE_WIDTH + 1)
 }
-FULL_TILE_BYTES = HASH_SIZE * _rows_total(TILE_WIDTH)
 
 
 def tile_width(blob: bytes) -> int:
@@ -52,20 +51,6 @@ def tile_width(blob: bytes) -> int:
         return _WIDTH_BY_BLOB_LEN[len(blob)]
     except KeyError:
         raise ProofError(f"tile blob of {len(blob)} bytes has no valid width") from None
-
-
-def tile_row0(blob: bytes) -> bytes:
-    """The C2SP tile: the concatenated hashes of row 0."""
-    return blob[: HASH_SIZE * tile_width(blob)]
-
-
-def node_location(coord: NodeCoord) -> tuple[TileKey, int, int]:
-    """Tile, row and position in the row where node (height, index) is stored."""
-    height, index = coord
-    level, row = divmod(height, TILE_HEIGHT)
-    tile_index = (index << row) >> TILE_HEIGHT
-    pos = index - (tile_index << (TILE_HEIGHT - row))
-    return (level, tile_index), row, pos
 
 
 def node_from_blob(blob: bytes, row: int, pos: int) -> bytes:
@@ -199,7 +184,8 @@ class TileNodes:
 
     def get_nodes(self, coords: Sequence[NodeCoord]) -> list[bytes]:
         """Hash of each complete subtree, read from the tile that stores it."""
-        # node_location and node_from_blob inlined: this loop is the proof hot path.
+        # Node (height, index) lives in tile (height // 8, (index << row) >> 8) at row
+        # height % 8; computed inline with node_from_blob's lookup: this is the proof hot path.
         # A proof's coordinates come bottom-up, so consecutive ones share a tile.
         cache = self._cache
         widths, offsets = _WIDTH_BY_BLOB_LEN, _ROW_OFFSETS
