@@ -103,7 +103,7 @@ def _snapshot_mode(
     tracks: Path,
     out: Path,
     limits: _Limits,
-    constraints: list[AirspaceConstraint],
+    zones: Path | None,
     incursions_out: Path | None,
     now: datetime,
 ) -> None:
@@ -124,6 +124,7 @@ def _snapshot_mode(
         f"{len(traffic)} tracks ({len(errors)} rejected), {result.candidates} candidate pairs, "
         f"{len(rows)} conflicts -> {out}"
     )
+    constraints = _load_zones(zones)  # after writing: a bad zones file keeps the conflicts
     if constraints:
         alerts = predict_incursions(traffic, constraints, now, limits.lookahead_s)
         for alert in alerts:
@@ -242,7 +243,7 @@ def tactical(
         raise _fail("give either --tracks (one snapshot) or --adsb/--ais (recordings to replay)")
     limits = _Limits(rpz_m, hpz_m, lookahead_s)
     if tracks is not None:
-        _snapshot_mode(tracks, out, limits, _load_zones(zones), incursions_out, _now(now))
+        _snapshot_mode(tracks, out, limits, zones, incursions_out, _now(now))
         return
     if step_s <= 0 or stale_s <= 0:
         raise _fail("--step-s and --stale-s must be positive")
