@@ -67,12 +67,12 @@ def test_ucdp_real_file_in_windows_1252(data: Path) -> None:
 
 
 def test_detects_every_bundled_format(data: Path) -> None:
-    assert (
-        detect_kind(data / "missile_attacks" / "missile_attacks_daily.csv") is SourceKind.AIRFORCE
+    assert detect_kind(data / "missile_attacks" / "missile_attacks_daily.csv") is SourceKind(
+        "airforce"
     )
-    assert detect_kind(data / "events" / "peacerep_UCDP-Ukraine.csv") is SourceKind.UCDP
-    assert detect_kind(data / "events" / "mauforonda_cir_events.csv") is SourceKind.CIR
-    assert detect_kind(data / "events" / "bellingcat_incidents.json") is SourceKind.BELLINGCAT
+    assert detect_kind(data / "events" / "peacerep_UCDP-Ukraine.csv") is SourceKind("ucdp")
+    assert detect_kind(data / "events" / "mauforonda_cir_events.csv") is SourceKind("cir")
+    assert detect_kind(data / "events" / "bellingcat_incidents.json") is SourceKind("bellingcat")
 
 
 def test_unknown_or_missing_file_is_one_error_not_a_crash(tmp_path: Path, data: Path) -> None:

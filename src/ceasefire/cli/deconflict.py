@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,16 +18,27 @@ import typer
 import yaml
 
 from ceasefire.agreement import AgreementError, load_agreement
+from ceasefire.cli.tactical_output import (
+    CONFLICT_COLUMNS,
+    INCURSION_COLUMNS,
+    conflict_rows,
+    describe_incursion,
+    incursion_row,
+    rfc3339,
+)
 from ceasefire.deconflict.constraints import AirspaceConstraint, constraints_from_geojson
 from ceasefire.deconflict.f3548 import parse_intents
 from ceasefire.deconflict.from_agreement import airspace_constraints
 from ceasefire.deconflict.incursion import predict_incursions
 from ceasefire.deconflict.interuss import load_collection
+from ceasefire.deconflict.replay import DEFAULT_STALE_S, DEFAULT_STEP_S, replay
 from ceasefire.deconflict.snapshot import SnapshotError, parse_snapshot
 from ceasefire.deconflict.strategic import Decision, StrategicDeconflictor, submit_all
 from ceasefire.deconflict.tactical import detect
 from ceasefire.domain.intent import IntentError, OperationalIntent
-from ceasefire.domain.track import RecordError
+from ceasefire.domain.track import RecordError, TrackSource
+from ceasefire.ingest.registry import UnknownFormatError
+from ceasefire.ingest.track_feeds import TrackBatch, read_track_file
 
 app = typer.Typer(
     help="Deconflict the force: live tracks (tactical) and planned intents (strategic).",
@@ -71,27 +83,30 @@ def _load_zones(path: Path | None) -> list[AirspaceConstraint]:
     return zones
 
 
-@app.command()
-def tactical(
-    tracks: Annotated[
-        Path, typer.Option(help="CSV snapshot: id,lat,lon,alt_m,trk_deg,gs_mps,vs_mps")
-    ],
-    out: Annotated[Path, typer.Option(help="Output CSV: id1,id2,tcpa_s,dcpa_m,tin_s,tout_s")],
-    rpz_m: Annotated[float, typer.Option(help="Horizontal protected radius (m)")] = 9260.0,
-    hpz_m: Annotated[float, typer.Option(help="Vertical protected half-height (m)")] = 304.8,
-    lookahead_s: Annotated[float, typer.Option(help="Look-ahead time (s)")] = 300.0,
-    zones: Annotated[
-        Path | None,
-        typer.Option(help="Agreement YAML or GeoJSON constraints: also predict zone incursions"),
-    ] = None,
-    incursions_out: Annotated[
-        Path | None, typer.Option(help="Output CSV for zone incursions (needs --zones)")
-    ] = None,
-    now: Annotated[str | None, typer.Option(help="Snapshot time, RFC 3339 (default: now)")] = None,
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """The separation minima and look-ahead every picture is checked with."""
+
+    rpz_m: float
+    hpz_m: float
+    lookahead_s: float
+
+
+def _snapshot_mode(
+    tracks: Path,
+    out: Path,
+    limits: _Limits,
+    zones: Path | None,
+    incursions_out: Path | None,
+    now: datetime,
 ) -> None:
-    """Detect conflicting pairs in one snapshot of tracks (state-based CPA, BlueSky definition)."""
-    if rpz_m <= 0 or hpz_m <= 0 or lookahead_s <= 0:
-        raise _fail("--rpz-m, --hpz-m and --lookahead-s must be positive")
     try:
         with tracks.open(newline="") as f:
             reader = csv.reader(f)
@@ -102,56 +117,138 @@ def tactical(
     except SnapshotError as exc:
         raise _fail(str(exc)) from exc
     _report(errors)
-    result = detect(traffic, rpz_m, hpz_m, lookahead_s)
-    rows = []
-    for k in range(len(result)):
-        a, b = str(traffic.ids[result.i[k]]), str(traffic.ids[result.j[k]])
-        a, b = (a, b) if a < b else (b, a)
-        rows.append((a, b, result.tcpa_s[k], result.dcpa_m[k], result.tin_s[k], result.tout_s[k]))
-    rows.sort()
-    with out.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id1", "id2", "tcpa_s", "dcpa_m", "tin_s", "tout_s"])
-        for a, b, tcpa, dcpa, tin, tout in rows:
-            w.writerow([a, b, f"{tcpa:.3f}", f"{dcpa:.3f}", f"{tin:.3f}", f"{tout:.3f}"])
+    result = detect(traffic, limits.rpz_m, limits.hpz_m, limits.lookahead_s)
+    rows = conflict_rows(traffic, result)
+    _write_csv(out, CONFLICT_COLUMNS, rows)
     typer.echo(
         f"{len(traffic)} tracks ({len(errors)} rejected), {result.candidates} candidate pairs, "
         f"{len(rows)} conflicts -> {out}"
     )
-    constraints = _load_zones(zones)
+    constraints = _load_zones(zones)  # after writing: a bad zones file keeps the conflicts
     if constraints:
-        alerts = predict_incursions(traffic, constraints, _now(now), lookahead_s)
+        alerts = predict_incursions(traffic, constraints, now, limits.lookahead_s)
         for alert in alerts:
-            state = "INSIDE" if alert.inside_now else f"enters in {alert.entry_s:.1f} s"
-            typer.echo(f"incursion: {alert.track_id} {state} {alert.kind} {alert.constraint_id}")
+            typer.echo(f"incursion: {describe_incursion(alert)}")
         if incursions_out is not None:
-            with incursions_out.open("w", newline="") as f:
-                w = csv.writer(f)
-                w.writerow(
-                    [
-                        "track_id",
-                        "constraint_id",
-                        "kind",
-                        "entry_s",
-                        "inside_now",
-                        "entry_lat",
-                        "entry_lon",
-                        "entry_alt_m",
-                    ]
-                )
-                for alert in alerts:
-                    w.writerow(
-                        [
-                            alert.track_id,
-                            alert.constraint_id,
-                            alert.kind,
-                            f"{alert.entry_s:.3f}",
-                            int(alert.inside_now),
-                            f"{alert.entry_lat:.6f}",
-                            f"{alert.entry_lon:.6f}",
-                            f"{alert.entry_alt_m:.1f}",
-                        ]
-                    )
+            _write_csv(incursions_out, INCURSION_COLUMNS, [incursion_row(a) for a in alerts])
+
+
+def _read_recordings(files: list[tuple[Path, TrackSource]], default_t: float) -> TrackBatch:
+    """All states of all recordings; bad records are reported, an unreadable file ends the run."""
+    batch = TrackBatch()
+    for path, feed in files:
+        try:
+            part = read_track_file(path, feed, default_t)
+        except (OSError, ValueError) as exc:  # unreadable, unknown format, not JSON at all
+            message = str(exc) if isinstance(exc, UnknownFormatError) else f"{path}: {exc}"
+            raise _fail(message) from None
+        _report(part.errors)
+        batch.states.extend(part.states)
+        batch.errors.extend(part.errors)
+    return batch
+
+
+def _replay_mode(
+    files: list[tuple[Path, TrackSource]],
+    out: Path,
+    limits: _Limits,
+    constraints: list[AirspaceConstraint],
+    incursions_out: Path | None,
+    now: datetime,
+    step_s: float,
+    stale_s: float,
+) -> None:
+    batch = _read_recordings(files, now.timestamp())
+    conflicts: list[list[str]] = []
+    incursions: list[list[str]] = []
+    rejected, pictures, times = len(batch.errors), 0, []
+    track_ids: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for picture in replay(batch.states, step_s, stale_s):
+        _report(picture.refused)
+        rejected += len(picture.refused)
+        pictures += 1
+        times.append(picture.t)
+        stamp = rfc3339(picture.t)
+        track_ids.update(str(i) for i in picture.traffic.ids)
+        found = detect(picture.traffic, limits.rpz_m, limits.hpz_m, limits.lookahead_s)
+        for row in conflict_rows(picture.traffic, found):
+            conflicts.append([stamp, *row])
+            pairs.add((row[0], row[1]))
+        if constraints:
+            at = datetime.fromtimestamp(picture.t, UTC)
+            for alert in predict_incursions(picture.traffic, constraints, at, limits.lookahead_s):
+                typer.echo(f"incursion: {stamp} {describe_incursion(alert)}")
+                incursions.append([stamp, *incursion_row(alert)])
+    _write_csv(out, ["time", *CONFLICT_COLUMNS], conflicts)
+    if constraints and incursions_out is not None:
+        _write_csv(incursions_out, ["time", *INCURSION_COLUMNS], incursions)
+    span = f" from {rfc3339(times[0])} to {rfc3339(times[-1])}" if times else ""
+    typer.echo(
+        f"{pictures} snapshots every {step_s:g} s{span}, {len(track_ids)} tracks, "
+        f"{rejected} records rejected, {len(conflicts)} conflicts "
+        f"({len(pairs)} distinct pairs) -> {out}"
+    )
+
+
+@app.command()
+def tactical(
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Output CSV: id1,id2,tcpa_s,dcpa_m,tin_s,tout_s (replay: preceded by time)"
+        ),
+    ],
+    tracks: Annotated[
+        Path | None, typer.Option(help="CSV snapshot: id,lat,lon,alt_m,trk_deg,gs_mps,vs_mps")
+    ] = None,
+    adsb: Annotated[
+        list[Path] | None,
+        typer.Option(help="ADS-B recording to replay (traffic JSON or SBS-1); repeatable"),
+    ] = None,
+    ais: Annotated[
+        list[Path] | None,
+        typer.Option(help="AIS NMEA recording to replay; repeatable"),
+    ] = None,
+    step_s: Annotated[
+        float, typer.Option(help="Replay: a snapshot every this many seconds of recording time")
+    ] = DEFAULT_STEP_S,
+    stale_s: Annotated[
+        float, typer.Option(help="Replay: drop a track not updated for this many seconds")
+    ] = DEFAULT_STALE_S,
+    rpz_m: Annotated[float, typer.Option(help="Horizontal protected radius (m)")] = 9260.0,
+    hpz_m: Annotated[float, typer.Option(help="Vertical protected half-height (m)")] = 304.8,
+    lookahead_s: Annotated[float, typer.Option(help="Look-ahead time (s)")] = 300.0,
+    zones: Annotated[
+        Path | None,
+        typer.Option(help="Agreement YAML or GeoJSON constraints: also predict zone incursions"),
+    ] = None,
+    incursions_out: Annotated[
+        Path | None, typer.Option(help="Output CSV for zone incursions (needs --zones)")
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="Snapshot time, RFC 3339 (default: now); replay: the time of untimed records"
+        ),
+    ] = None,
+) -> None:
+    """Detect conflicting pairs (state-based CPA, BlueSky definition) in one CSV snapshot of
+    tracks (--tracks), or in every snapshot of ADS-B/AIS recordings replayed (--adsb/--ais)."""
+    if rpz_m <= 0 or hpz_m <= 0 or lookahead_s <= 0:
+        raise _fail("--rpz-m, --hpz-m and --lookahead-s must be positive")
+    recordings = [(p, TrackSource.ADSB) for p in adsb or []]
+    recordings += [(p, TrackSource.AIS) for p in ais or []]
+    if (tracks is None) == (not recordings):
+        raise _fail("give either --tracks (one snapshot) or --adsb/--ais (recordings to replay)")
+    limits = _Limits(rpz_m, hpz_m, lookahead_s)
+    if tracks is not None:
+        _snapshot_mode(tracks, out, limits, zones, incursions_out, _now(now))
+        return
+    if step_s <= 0 or stale_s <= 0:
+        raise _fail("--step-s and --stale-s must be positive")
+    constraints = _load_zones(zones)
+    _replay_mode(recordings, out, limits, constraints, incursions_out, _now(now), step_s, stale_s)
 
 
 def _load_intents(path: Path, now: datetime) -> list[OperationalIntent]:

@@ -1,4 +1,8 @@
-"""Recognise which source format a file is in, from its header, and read it."""
+"""Recognise which source format a file is in, from its header, and read it.
+
+The formats themselves live in `ceasefire.ingest.sources` (the `OBSERVATION_SOURCES`
+registry); this module only asks it, so adding a format never touches this file.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +10,23 @@ import json
 from enum import StrEnum
 from pathlib import Path
 
-from ceasefire.ingest.airforce_bulletins import read_bulletins
-from ceasefire.ingest.bellingcat import read_bellingcat_json, read_cir_csv
+from ceasefire.ingest.registry import UnknownFormatError
 from ceasefire.ingest.report import IngestReport, RowIssue
-from ceasefire.ingest.ucdp import read_ucdp
-from ceasefire.ingest.weapons import WeaponCatalog, load_catalog
+from ceasefire.ingest.sources import OBSERVATION_SOURCES, catalog_for
 
+__all__ = ["SourceKind", "UnknownFormatError", "catalog_for", "detect_kind", "read_source"]
 
-class SourceKind(StrEnum):
-    AIRFORCE = "airforce"
-    BELLINGCAT = "bellingcat"
-    CIR = "cir"
-    UCDP = "ucdp"
-
-
-class UnknownFormatError(ValueError):
-    """The file is none of the formats this system reads."""
+#: The registered source names as an enum, so `ingest --kind` offers (and checks) exactly the
+#: registered formats. Built from the registry at import time, which mypy cannot follow:
+#: members are reached by value, `SourceKind("ucdp")`, not as attributes.
+SourceKind = StrEnum(  # type: ignore[misc]
+    "SourceKind", {name.upper(): name for name in sorted(OBSERVATION_SOURCES.names())}
+)
 
 
 def detect_kind(path: Path) -> SourceKind:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise UnknownFormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    first_line = head.splitlines()[0] if head else ""
-    columns = {c.strip().strip('"') for c in first_line.split(",")}
-    if {"time_start", "time_end", "model", "launched"} <= columns:
-        return SourceKind.AIRFORCE
-    if {"where_prec", "date_prec", "latitude", "longitude"} <= columns:
-        return SourceKind.UCDP
-    if {"entry", "date", "lat", "lon"} <= columns:
-        return SourceKind.CIR
-    if head.lstrip().startswith("["):
-        return SourceKind.BELLINGCAT
-    raise UnknownFormatError(
-        f"{path}: unrecognised format (header {first_line[:80]!r}); "
-        "expected Air Force bulletins CSV, UCDP GED CSV, CIR events CSV or Bellingcat JSON"
-    )
-
-
-def catalog_for(path: Path, fallback_dir: Path) -> WeaponCatalog:
-    """The weapons catalogue beside the bulletins file, else the bundled one; plus supplement."""
-    beside = path.parent / "weapons_catalog.csv"
-    main = beside if beside.exists() else fallback_dir / "weapons_catalog.csv"
-    extra = [p for p in (fallback_dir / "weapons_catalog_supplement.csv",) if p.exists()]
-    return load_catalog(main, *extra)
+    """The first registered format (in registration order) that recognises the file's head."""
+    return SourceKind(OBSERVATION_SOURCES.detect(path).name)
 
 
 def read_source(path: Path, catalog_dir: Path, kind: SourceKind | None = None) -> IngestReport:
@@ -63,13 +38,7 @@ def read_source(path: Path, catalog_dir: Path, kind: SourceKind | None = None) -
         report.issues.append(RowIssue(str(path), 1, str(exc)))
         return report
     try:
-        if kind is SourceKind.AIRFORCE:
-            return read_bulletins(path, catalog_for(path, catalog_dir))
-        if kind is SourceKind.UCDP:
-            return read_ucdp(path)
-        if kind is SourceKind.CIR:
-            return read_cir_csv(path)
-        return read_bellingcat_json(path)
+        return OBSERVATION_SOURCES.get(str(kind)).read(path, catalog_dir)
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         report = IngestReport(source=str(kind), path=str(path))
         report.issues.append(RowIssue(str(path), 1, f"cannot read: {exc}"))

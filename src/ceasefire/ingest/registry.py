@@ -1,0 +1,138 @@
+"""Named format adapters, and detection of a file's format from its first bytes.
+
+Both kinds of input (observation sources such as the Air Force bulletins, and track feeds such
+as ADS-B or AIS) are open sets: a new format should be one new adapter, registered under its
+name, and nothing else. So each kind has one `Registry`, and everything that used to repeat
+the list of formats (detection, the `--kind` choices, the "expected one of" error) asks the
+registry instead. Detection asks each adapter in registration order whether it recognises the
+file's head; the first that does wins, so a registry registers specific formats before the
+general ones (a CSV with known columns before "any JSON list").
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, Protocol, TypeVar
+
+#: How much of a file detection looks at: enough for a CSV header or a few NMEA sentences.
+HEAD_BYTES = 4096
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class UnknownFormatError(ValueError):
+    """The file is none of the formats a registry knows (or cannot be read to find out)."""
+
+
+class Adapter(Protocol):
+    """What every registered format says about itself."""
+
+    @property
+    def name(self) -> str:
+        """Stable identifier: used on the command line and stamped on what the format yields."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One line for people: what the format is and where it comes from."""
+        ...
+
+    def detect(self, head: str, path: Path) -> bool:
+        """Whether a file whose first bytes decode to `head` is in this format."""
+        ...
+
+
+A = TypeVar("A", bound=Adapter)
+
+
+def open_binary(path: Path) -> io.BufferedIOBase:
+    """The file's bytes, gunzipped when it is gzip: recordings are often shipped compressed,
+    and a reader should not have to care (nor trust the file name's suffix)."""
+    handle = path.open("rb")
+    if handle.read(2) == _GZIP_MAGIC:
+        handle.close()
+        return gzip.open(path, "rb")
+    handle.seek(0)
+    return handle
+
+
+def read_head(path: Path) -> str:
+    """The first `HEAD_BYTES` of the (decompressed) file as text; raises OSError."""
+    with open_binary(path) as handle:
+        return handle.read(HEAD_BYTES).decode("utf-8", errors="replace")
+
+
+class Registry(Generic[A]):
+    """Adapters by name, in registration order (which is also the detection order)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what  # e.g. "source format", for error messages
+        self._adapters: dict[str, A] = {}
+
+    def register(self, adapter: A) -> A:
+        """Add a format; a name can be registered once, so no two formats can shadow each other."""
+        if adapter.name in self._adapters:
+            raise ValueError(f"{self.what} {adapter.name!r} is already registered")
+        self._adapters[adapter.name] = adapter
+        return adapter
+
+    def __iter__(self) -> Iterator[A]:
+        return iter(self._adapters.values())
+
+    def __len__(self) -> int:
+        return len(self._adapters)
+
+    def names(self) -> list[str]:
+        return list(self._adapters)
+
+    def get(self, name: str) -> A:
+        """The adapter registered as `name`; an unknown name lists the known ones."""
+        try:
+            return self._adapters[name]
+        except KeyError:
+            raise UnknownFormatError(
+                f"unknown {self.what} {name!r}; known: {', '.join(self._adapters)}"
+            ) from None
+
+    def detect(self, path: Path, among: Iterable[A] | None = None) -> A:
+        """The first adapter (of `among`, default all) that recognises the file's head."""
+        candidates = list(self if among is None else among)
+        try:
+            head = read_head(path)
+        except (OSError, EOFError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise UnknownFormatError(f"{path}: cannot read: {reason}") from None
+        for adapter in candidates:
+            if adapter.detect(head, path):
+                return adapter
+        first_line = head.splitlines()[0] if head else ""
+        expected = "; ".join(f"{a.name} ({a.description})" for a in candidates)
+        raise UnknownFormatError(
+            f"{path}: unrecognised format (header {first_line[:80]!r}); expected one of: {expected}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SniffedFormat:
+    """An adapter whose detection looks at the head only (all built-in formats do)."""
+
+    name: str
+    description: str
+    sniff: Callable[[str], bool]
+
+    def detect(self, head: str, path: Path) -> bool:
+        return self.sniff(head)
+
+
+def csv_header_has(*columns: str) -> Callable[[str], bool]:
+    """Sniffer: the first line is a CSV header naming at least these columns."""
+    wanted = frozenset(columns)
+
+    def sniff(head: str) -> bool:
+        first_line = head.splitlines()[0] if head else ""
+        return wanted <= {c.strip().strip('"') for c in first_line.split(",")}
+
+    return sniff
