@@ -1,6 +1,12 @@
-"""The ledger over real SQLite: appends, proofs, checkpoints, tamper detection, bad input."""
+"""The ledger over real storage: appends, proofs, checkpoints, tamper detection, bad input.
+
+Every test runs against each `LedgerStorage` in STORAGES (the conformance suite the protocol's
+docstring promises): SQLite on a connection of its own, and SQLite on connections someone else
+owns, as the store shares its own. The tamper tests edit the file underneath with sqlite3.
+"""
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,15 +24,35 @@ from ceasefire.ledger.merkle import (
     verify_inclusion,
 )
 from ceasefire.ledger.note import Signer
-from ceasefire.ledger.storage import StorageError
-from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
+from ceasefire.ledger.storage import LedgerStorage, StorageError
+from ceasefire.store.sqlite_ledger import SqliteLedgerStorage, prepare_writable, tune_for_reading
 
 ORIGIN = "ceasefire.example/ledger"
 
+OpenStorage = Callable[[Path], LedgerStorage]
 
-def new_ledger(path: Path) -> tuple[Ledger, Signer]:
+
+def _shared_connection(path: Path) -> LedgerStorage:
+    db = sqlite3.connect(path, isolation_level=None)
+    prepare_writable(db)
+    tune_for_reading(db)
+    return SqliteLedgerStorage.sharing(lambda: db)
+
+
+STORAGES: dict[str, OpenStorage] = {
+    "sqlite-own-connection": SqliteLedgerStorage,
+    "sqlite-shared-connection": _shared_connection,
+}
+
+
+@pytest.fixture(scope="module", params=sorted(STORAGES))
+def open_storage(request: pytest.FixtureRequest) -> OpenStorage:
+    return STORAGES[request.param]
+
+
+def new_ledger(path: Path, open_storage: OpenStorage) -> tuple[Ledger, Signer]:
     key = Signer.generate(ORIGIN)
-    storage = SqliteLedgerStorage(path)
+    storage = open_storage(path)
     Ledger.initialise(storage, ORIGIN, key.verifier())
     return Ledger(storage), key
 
@@ -35,8 +61,10 @@ def records(start: int, count: int) -> list[dict[str, object]]:
     return [{"id": f"obs-{i}", "kind": "observation", "n": i} for i in range(start, start + count)]
 
 
-def test_append_returns_receipts_with_leaf_hash_of_canonical_bytes(tmp_path: Path) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db")
+def test_append_returns_receipts_with_leaf_hash_of_canonical_bytes(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
     receipt = ledger.append({"kind": "finding", "id": "f-1", "clause": "3.2"})
     assert receipt.leaf_index == 0
     assert receipt.record_id == "f-1"
@@ -44,8 +72,10 @@ def test_append_returns_receipts_with_leaf_hash_of_canonical_bytes(tmp_path: Pat
     assert ledger.entry("f-1").data == b'{"clause":"3.2","id":"f-1","kind":"finding"}'
 
 
-def test_proofs_from_storage_match_recomputed_tree(tmp_path: Path) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db")
+def test_proofs_from_storage_match_recomputed_tree(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
     sizes = [1, 255, 1, 300, 65536 - 557, 3]
     start = 0
     for n in sizes:
@@ -71,18 +101,17 @@ def test_proofs_from_storage_match_recomputed_tree(tmp_path: Path) -> None:
     assert ledger.verify().first_bad_index == 40000
 
 
-def test_reopened_ledger_continues_the_same_tree(tmp_path: Path) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db")
+def test_reopened_ledger_continues_the_same_tree(tmp_path: Path, open_storage: OpenStorage) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 1000))
-    ledger.storage.close()  # type: ignore[attr-defined]
-    again = Ledger(SqliteLedgerStorage(tmp_path / "l.db"))
+    again = Ledger(open_storage(tmp_path / "l.db"))
     again.append_many(records(1000, 600))
     hashes = [leaf_hash(e.data) for e in again.storage.entries(0, 1600)]
     assert again.root() == root(hashes)
 
 
-def test_checkpoint_is_signed_c2sp_note(tmp_path: Path) -> None:
-    ledger, key = new_ledger(tmp_path / "l.db")
+def test_checkpoint_is_signed_c2sp_note(tmp_path: Path, open_storage: OpenStorage) -> None:
+    ledger, key = new_ledger(tmp_path / "l.db", open_storage)
     assert ledger.root() == EMPTY_ROOT
     ledger.append_many(records(0, 10))
     signed = ledger.checkpoint(key)
@@ -95,8 +124,10 @@ def test_checkpoint_is_signed_c2sp_note(tmp_path: Path) -> None:
         ledger.checkpoint(Signer.generate(ORIGIN))
 
 
-def test_tampered_row_is_reported_at_its_exact_index(tmp_path: Path) -> None:
-    ledger, key = new_ledger(tmp_path / "l.db")
+def test_tampered_row_is_reported_at_its_exact_index(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
+    ledger, key = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 3000))
     ledger.checkpoint(key)
     assert ledger.verify().ok
@@ -112,9 +143,11 @@ def test_tampered_row_is_reported_at_its_exact_index(tmp_path: Path) -> None:
     assert "2042" in (report.reason or "")
 
 
-def test_rewritten_row_and_leaf_hash_is_caught_by_interior_hashes(tmp_path: Path) -> None:
+def test_rewritten_row_and_leaf_hash_is_caught_by_interior_hashes(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
     """An attacker who also patches the stored leaf hash still breaks the tile above it."""
-    ledger, key = new_ledger(tmp_path / "l.db")
+    ledger, key = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 600))
     ledger.checkpoint(key)
     new_data = b'{"id":"obs-7","kind":"observation","n":-7}'
@@ -129,14 +162,16 @@ def test_rewritten_row_and_leaf_hash_is_caught_by_interior_hashes(tmp_path: Path
     assert "interior hashes of tile (0, 0)" in (report.reason or "")
 
 
-def test_consistently_rewritten_log_is_caught_by_the_signed_checkpoint(tmp_path: Path) -> None:
+def test_consistently_rewritten_log_is_caught_by_the_signed_checkpoint(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
     """Rebuild the whole log with one record changed: only the signature can tell."""
-    ledger, key = new_ledger(tmp_path / "l.db")
+    ledger, key = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 50))
     ledger.checkpoint(key)
     checkpoint_note = ledger.storage.checkpoint()
     assert checkpoint_note is not None
-    forged, _ = new_ledger(tmp_path / "forged.db")
+    forged, _ = new_ledger(tmp_path / "forged.db", open_storage)
     forged_records = records(0, 50)
     forged_records[20]["n"] = -20
     forged.append_many(forged_records)
@@ -147,8 +182,8 @@ def test_consistently_rewritten_log_is_caught_by_the_signed_checkpoint(tmp_path:
     assert report.reason == "root of the first 50 entries differs from the signed checkpoint"
 
 
-def test_deleted_row_is_reported(tmp_path: Path) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db")
+def test_deleted_row_is_reported(tmp_path: Path, open_storage: OpenStorage) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 20))
     db = sqlite3.connect(tmp_path / "l.db")
     db.execute("DELETE FROM ledger_entries WHERE idx = 11")
@@ -158,8 +193,8 @@ def test_deleted_row_is_reported(tmp_path: Path) -> None:
     assert report.reason == "entry 11 is missing"
 
 
-def test_truncated_log_is_reported(tmp_path: Path) -> None:
-    ledger, key = new_ledger(tmp_path / "l.db")
+def test_truncated_log_is_reported(tmp_path: Path, open_storage: OpenStorage) -> None:
+    ledger, key = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 20))
     ledger.checkpoint(key)
     db = sqlite3.connect(tmp_path / "l.db")
@@ -170,8 +205,10 @@ def test_truncated_log_is_reported(tmp_path: Path) -> None:
     assert report.reason == "a signed checkpoint covers 20 entries but only 15 are stored"
 
 
-def test_bad_batch_names_every_bad_record_and_stores_nothing(tmp_path: Path) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db")
+def test_bad_batch_names_every_bad_record_and_stores_nothing(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 5))
     batch: list[dict[str, object]] = [
         *records(5, 2),
@@ -191,8 +228,10 @@ def test_bad_batch_names_every_bad_record_and_stores_nothing(tmp_path: Path) -> 
     assert ledger.verify().ok
 
 
-def test_duplicate_id_against_store_refused_whole_batch(tmp_path: Path) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db")
+def test_duplicate_id_against_store_refused_whole_batch(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 5))
     with pytest.raises(StorageError, match="'obs-3': id already in the ledger at index 3"):
         ledger.append_many(records(3, 4))
@@ -201,8 +240,10 @@ def test_duplicate_id_against_store_refused_whole_batch(tmp_path: Path) -> None:
     assert ledger.verify().ok
 
 
-def test_single_append_is_idempotent_but_refuses_a_changed_record(tmp_path: Path) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db")
+def test_single_append_is_idempotent_but_refuses_a_changed_record(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
     first = ledger.append({"id": "x", "n": 1})
     assert ledger.append({"n": 1, "id": "x"}) == first
     with pytest.raises(LedgerError, match="a different record with this id is at index 0"):
@@ -210,9 +251,9 @@ def test_single_append_is_idempotent_but_refuses_a_changed_record(tmp_path: Path
     assert ledger.size == 1
 
 
-def test_second_writer_is_refused_then_recovers(tmp_path: Path) -> None:
-    a, _ = new_ledger(tmp_path / "l.db")
-    b = Ledger(SqliteLedgerStorage(tmp_path / "l.db"))
+def test_second_writer_is_refused_then_recovers(tmp_path: Path, open_storage: OpenStorage) -> None:
+    a, _ = new_ledger(tmp_path / "l.db", open_storage)
+    b = Ledger(open_storage(tmp_path / "l.db"))
     a.append_many(records(0, 3))
     with pytest.raises(StorageError, match="writer expected 0"):
         b.append_many(records(3, 2))
@@ -221,8 +262,10 @@ def test_second_writer_is_refused_then_recovers(tmp_path: Path) -> None:
     assert b.verify().ok
 
 
-def test_proof_for_a_tree_larger_than_the_log_is_refused(tmp_path: Path) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db")
+def test_proof_for_a_tree_larger_than_the_log_is_refused(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
     ledger.append_many(records(0, 4))
     with pytest.raises(ProofError):
         ledger.inclusion_proof(0, 5)
@@ -235,10 +278,10 @@ def test_proof_for_a_tree_larger_than_the_log_is_refused(tmp_path: Path) -> None
 @settings(max_examples=25, deadline=None)
 @given(batches=st.lists(st.integers(1, 700), min_size=1, max_size=5))
 def test_any_batching_gives_the_same_root(
-    tmp_path_factory: pytest.TempPathFactory, batches: list[int]
+    tmp_path_factory: pytest.TempPathFactory, open_storage: OpenStorage, batches: list[int]
 ) -> None:
     path = tmp_path_factory.mktemp("b") / "l.db"
-    ledger, _ = new_ledger(path)
+    ledger, _ = new_ledger(path, open_storage)
     start = 0
     for n in batches:
         ledger.append_many(records(start, n))
@@ -248,11 +291,13 @@ def test_any_batching_gives_the_same_root(
     assert ledger.verify().ok
 
 
-def test_reader_with_cached_partial_tiles_sees_the_grown_log(tmp_path: Path) -> None:
+def test_reader_with_cached_partial_tiles_sees_the_grown_log(
+    tmp_path: Path, open_storage: OpenStorage
+) -> None:
     """Cached partial tiles stay right for the nodes they hold and are re-read for new ones."""
-    writer, _ = new_ledger(tmp_path / "l.db")
+    writer, _ = new_ledger(tmp_path / "l.db", open_storage)
     writer.append_many(records(0, 300))
-    reader = Ledger(SqliteLedgerStorage(tmp_path / "l.db"))
+    reader = Ledger(open_storage(tmp_path / "l.db"))
     for i in range(300):  # caches the partial right-edge tiles
         reader.inclusion_proof(i)
     writer.append_many(records(300, 700))

@@ -1,8 +1,10 @@
 """What the ledger needs from a store, as a Protocol: the core never imports `store`.
 
 `ceasefire.store.sqlite_ledger.SqliteLedgerStorage` is the embedded
-implementation. Another backend (PostgreSQL) implements the same methods; the
-ledger tests can then run against it unchanged.
+implementation (on a connection of its own, or on the store's, so that records and
+their entries commit together). tests/test_ledger_log.py runs every ledger test
+against each implementation listed in its STORAGES: another backend (PostgreSQL)
+adds itself there and must pass them unchanged.
 """
 
 from __future__ import annotations
