@@ -79,7 +79,7 @@ def ingest(
     try:
         outcomes = ingest_or_exit(store, files, kind)
         _print_ingest(error_console(), outcomes)
-        typer.echo(f"{store.count_observations()} observations stored in {store.url}")
+        typer.echo(f"{store.count_observations()} observations stored in {db or DEFAULT_DB}")
         ledger = store.ledger()
         if ledger is not None:
             typer.echo(f"ledger: {ledger.size} records")
