@@ -6,9 +6,10 @@ import json
 from enum import StrEnum
 from pathlib import Path
 
+from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.ingest.airforce_bulletins import read_bulletins
 from ceasefire.ingest.bellingcat import read_bellingcat_json, read_cir_csv
-from ceasefire.ingest.report import IngestReport, RowIssue
+from ceasefire.ingest.report import IngestReport
 from ceasefire.ingest.ucdp import read_ucdp
 from ceasefire.ingest.weapons import WeaponCatalog, load_catalog
 
@@ -20,7 +21,7 @@ class SourceKind(StrEnum):
     UCDP = "ucdp"
 
 
-class UnknownFormatError(ValueError):
+class UnknownFormatError(InvalidInputError):
     """The file is none of the formats this system reads."""
 
 
@@ -60,7 +61,7 @@ def read_source(path: Path, catalog_dir: Path, kind: SourceKind | None = None) -
         kind = kind or detect_kind(path)
     except UnknownFormatError as exc:
         report = IngestReport(source="unknown", path=str(path))
-        report.issues.append(RowIssue(str(path), 1, str(exc)))
+        report.issues.append(Problem(str(path), str(exc)))
         return report
     try:
         if kind is SourceKind.AIRFORCE:
@@ -72,5 +73,5 @@ def read_source(path: Path, catalog_dir: Path, kind: SourceKind | None = None) -
         return read_bellingcat_json(path)
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         report = IngestReport(source=str(kind), path=str(path))
-        report.issues.append(RowIssue(str(path), 1, f"cannot read: {exc}"))
+        report.issues.append(Problem(str(path), f"cannot read: {exc}"))
         return report
