@@ -2,7 +2,8 @@
 
 I/O lives here; the decisions are made by the pure functions in `ceasefire.deconflict`.
 Record-level problems are reported on stderr (one line each) and the valid records are still
-processed; only a file that cannot be read at all ends the command with exit code 2.
+processed; only a file that cannot be read at all ends the command, with exit code 4 (invalid
+input); a bad option value exits 2. The codes are the one table of docs/errors.md.
 """
 
 from __future__ import annotations
@@ -16,32 +17,23 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from ceasefire.agreement import AgreementError, load_agreement
+from ceasefire.agreement import load_agreement
+from ceasefire.cli.errors import exits_on_error, print_problems
 from ceasefire.deconflict.constraints import AirspaceConstraint, constraints_from_geojson
 from ceasefire.deconflict.f3548 import parse_intents
 from ceasefire.deconflict.from_agreement import airspace_constraints
 from ceasefire.deconflict.incursion import predict_incursions
 from ceasefire.deconflict.interuss import load_collection
-from ceasefire.deconflict.snapshot import SnapshotError, parse_snapshot
+from ceasefire.deconflict.snapshot import parse_snapshot
 from ceasefire.deconflict.strategic import Decision, StrategicDeconflictor, submit_all
 from ceasefire.deconflict.tactical import detect
+from ceasefire.domain.errors import InvalidInputError, Problem, UsageError
 from ceasefire.domain.intent import IntentError, OperationalIntent
-from ceasefire.domain.track import RecordError
 
 app = typer.Typer(
     help="Deconflict the force: live tracks (tactical) and planned intents (strategic).",
     no_args_is_help=True,
 )
-
-
-def _report(errors: list[RecordError]) -> None:
-    for e in errors:
-        typer.echo(f"error: {e}", err=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
 
 
 def _now(value: str | None) -> datetime:
@@ -56,22 +48,18 @@ def _load_zones(path: Path | None) -> list[AirspaceConstraint]:
     if path is None:
         return []
     if path.suffix in (".yaml", ".yml"):
-        try:
-            return airspace_constraints(load_agreement(path))
-        except AgreementError as exc:
-            for issue in exc.issues:
-                typer.echo(f"error: {issue}", err=True)
-            raise typer.Exit(code=2) from None
+        return airspace_constraints(load_agreement(path))
     try:
         doc = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
-        raise _fail(f"{path}: cannot read zones: {exc}") from exc
+        raise InvalidInputError(f"{path}: cannot read zones: {exc}") from exc
     zones, errors = constraints_from_geojson(doc, str(path))
-    _report(errors)
+    print_problems(errors)
     return zones
 
 
 @app.command()
+@exits_on_error
 def tactical(
     tracks: Annotated[
         Path, typer.Option(help="CSV snapshot: id,lat,lon,alt_m,trk_deg,gs_mps,vs_mps")
@@ -91,17 +79,15 @@ def tactical(
 ) -> None:
     """Detect conflicting pairs in one snapshot of tracks (state-based CPA, BlueSky definition)."""
     if rpz_m <= 0 or hpz_m <= 0 or lookahead_s <= 0:
-        raise _fail("--rpz-m, --hpz-m and --lookahead-s must be positive")
+        raise UsageError("--rpz-m, --hpz-m and --lookahead-s must be positive")
     try:
         with tracks.open(newline="") as f:
             reader = csv.reader(f)
             header = next(reader, [])
             traffic, errors = parse_snapshot(header, reader, str(tracks))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise _fail(f"{tracks}: cannot read: {exc}") from exc
-    except SnapshotError as exc:
-        raise _fail(str(exc)) from exc
-    _report(errors)
+        raise InvalidInputError(f"{tracks}: cannot read: {exc}") from exc
+    print_problems(errors)
     result = detect(traffic, rpz_m, hpz_m, lookahead_s)
     rows = []
     for k in range(len(result)):
@@ -158,19 +144,20 @@ def _load_intents(path: Path, now: datetime) -> list[OperationalIntent]:
     try:
         text = path.read_text()
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(f"{path}: cannot read: {exc}") from exc
+        raise InvalidInputError(f"{path}: cannot read: {exc}") from exc
     try:
         doc: Any = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise _fail(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from exc
+        kind = path.suffix.lstrip(".").upper()
+        raise InvalidInputError(f"{path}: not valid {kind}: {exc}") from exc
     if isinstance(doc, dict) and isinstance(doc.get("intents"), dict):  # InterUSS collection
         try:
             return list(load_collection(doc, now).values())
         except (IntentError, KeyError, TypeError, ValueError) as exc:
-            _report([RecordError(str(path), "-", f"bad InterUSS collection: {exc}")])
+            print_problems([Problem(str(path), f"bad InterUSS collection: {exc}")])
             return []
     intents, errors = parse_intents(doc, str(path))
-    _report(errors)
+    print_problems(errors)
     return intents
 
 
@@ -203,6 +190,7 @@ def _describe(d: Decision) -> str:
 
 
 @app.command()
+@exits_on_error
 def strategic(
     intents: Annotated[
         list[Path], typer.Option(help="Intent files: F3548 JSON list, or InterUSS YAML collection")
