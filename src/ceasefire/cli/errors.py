@@ -14,6 +14,7 @@ of the prefix itself); rich would take those for style tags, so every message go
 from __future__ import annotations
 
 import functools
+import sqlite3
 import traceback
 from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
@@ -22,12 +23,27 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ceasefire.domain.errors import CeasefireError, Problem, Severity
+from ceasefire.domain.errors import CeasefireError, Problem, Severity, StorageUnavailableError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+
+#: SQLite primary result codes that mean the store cannot be used right now (busy, locked,
+#: read-only, I/O error, disk full, cannot open, no permission): retry later, exit 7. Any other
+#: SQLite error (a bad statement, a damaged schema) is a bug or damage, not an outage.
+_SQLITE_UNAVAILABLE = frozenset(
+    {
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,
+    }
+)
 
 
 def error_console() -> Console:
@@ -63,7 +79,8 @@ def exit_with(error: CeasefireError, console: Console | None = None) -> typer.Ex
 
 def exits_on_error(command: Callable[P, R]) -> Callable[P, R]:
     """Decorate a command so that any CeasefireError it raises is printed and becomes its exit
-    status. Any other exception is a bug: its traceback is printed for the report, and the exit
+    status. A SQLite error that means "busy, locked, full, unreachable" is storage unavailable
+    (7). Any other exception is a bug: its traceback is printed for the report, and the exit
     status is the table's "internal" (70), never one a script would read as a verdict."""
 
     @functools.wraps(command)
@@ -74,10 +91,18 @@ def exits_on_error(command: Callable[P, R]) -> Callable[P, R]:
             raise exit_with(error) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # Typer's own: a chosen exit status, Ctrl-C, a usage error (2)
+        except sqlite3.Error as exc:
+            if exc.sqlite_errorcode & 0xFF not in _SQLITE_UNAVAILABLE:
+                raise _internal(exc) from None
+            raise exit_with(StorageUnavailableError(f"the store is unavailable: {exc}")) from None
         except Exception as bug:
-            console = error_console()
-            console.print(escape("".join(traceback.format_exception(bug))), end="")
-            detail = f"{type(bug).__name__}: {bug} (a bug in ceasefire; please report it)"
-            raise exit_with(CeasefireError(detail), console) from None
+            raise _internal(bug) from None
 
     return run
+
+
+def _internal(bug: Exception) -> typer.Exit:
+    console = error_console()
+    console.print(escape("".join(traceback.format_exception(bug))), end="")
+    detail = f"{type(bug).__name__}: {bug} (a bug in ceasefire; please report it)"
+    return exit_with(CeasefireError(detail), console)
