@@ -46,6 +46,7 @@ from ceasefire.ledger.merkle import ProofError
 from ceasefire.ledger.note import NoteError
 from ceasefire.ledger.storage import StorageError
 from ceasefire.ledger.witness import EvidenceError, ForkDetected, SizeConflictError, WitnessError
+from test_agreement_loader import GOOD, write
 
 ORIGIN = "ceasefire.example/ledger"
 
@@ -196,25 +197,19 @@ def test_problem_document_follows_rfc_9457() -> None:
 
 # -- the agreement loader reports every geometry problem ----------------------------------
 
-AGREEMENT = """\
-format: 1
-id: test-truce
-title: Test truce
-status: hypothetical
-parties:
-  - {id: RU, name: Russian Federation}
-  - {id: UA, name: Ukraine}
-window: {start: 2025-04-19T18:00, end: 2025-04-21T00:00, timezone: Europe/Moscow}
-scope: {prohibited: [long_range_strikes]}
-sources: [{title: test}]
-"""
+def load_problems(tmp_path: Path, geography: str) -> list[Problem]:
+    """The problems of an otherwise good agreement with this `geography` section."""
+    path = write(tmp_path, GOOD + geography)
+    with pytest.raises(AgreementError) as caught:
+        load_agreement(path)
+    assert all(p.source == str(path) for p in caught.value.problems)
+    return list(caught.value.problems)
 
 
 def test_three_missing_geometry_files_give_three_problems(tmp_path: Path) -> None:
-    path = tmp_path / "a.yaml"
-    path.write_text(
-        AGREEMENT
-        + """\
+    problems = load_problems(
+        tmp_path,
+        """\
 geography:
   no_fly:
     - {id: nfz-a, geometry: missing-a.geojson}
@@ -222,24 +217,19 @@ geography:
   maritime_corridors:
     - {id: corridor, geometry: missing-c.geojson, prohibited: [all_hostilities]}
 """,
-        encoding="utf-8",
     )
-    with pytest.raises(AgreementError) as caught:
-        load_agreement(path)
-    problems = caught.value.problems
     assert [p.pointer for p in problems] == [
         "geography.no_fly[0].geometry",
         "geography.no_fly[1].geometry",
         "geography.maritime_corridors[0].geometry",
     ]
-    assert all(p.source == str(path) and "not found" in p.reason for p in problems)
+    assert all("not found" in p.reason for p in problems)
 
 
 def test_a_broken_line_of_contact_reports_both_files_and_not_its_zones(tmp_path: Path) -> None:
-    path = tmp_path / "a.yaml"
-    path.write_text(
-        AGREEMENT
-        + """\
+    problems = load_problems(
+        tmp_path,
+        """\
 geography:
   line_of_contact:
     occupied_territory: missing-territory.geojson
@@ -250,11 +240,8 @@ geography:
   no_fly:
     - {id: nfz-line, distance_m: 10000}
 """,
-        encoding="utf-8",
     )
-    with pytest.raises(AgreementError) as caught:
-        load_agreement(path)
-    assert [p.pointer for p in caught.value.problems] == [
+    assert [p.pointer for p in problems] == [
         "geography.line_of_contact.occupied_territory",
         "geography.line_of_contact.country_outline",
     ]
