@@ -30,7 +30,7 @@ def write(tmp_path: Path, text: str, name: str = "a.yaml") -> Path:
 def issues(path: Path) -> list[tuple[str, str]]:
     with pytest.raises(AgreementError) as caught:
         load_agreement(path)
-    return [(i.path, i.reason) for i in caught.value.issues]
+    return [(p.pointer or "", p.reason) for p in caught.value.problems]
 
 
 def test_every_shipped_agreement_loads(agreements: Path) -> None:
@@ -90,10 +90,13 @@ def test_unknown_time_zone(tmp_path: Path) -> None:
 
 
 def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
-    found = issues(write(tmp_path, GOOD + "geography: [\n  - oops: {\n"))
-    assert len(found) == 1
-    assert found[0][0].startswith("line ")
-    assert "not valid YAML" in found[0][1]
+    path = write(tmp_path, GOOD + "geography: [\n  - oops: {\n")
+    with pytest.raises(AgreementError) as caught:
+        load_agreement(path)
+    [problem] = caught.value.problems
+    assert problem.line is not None
+    assert problem.line > GOOD.count("\n")
+    assert "not valid YAML" in problem.reason
 
 
 def test_zones_need_a_line_and_sides_must_be_parties(tmp_path: Path) -> None:
@@ -159,3 +162,4 @@ def test_the_file_is_named_in_every_issue(tmp_path: Path) -> None:
         load_agreement(path)
     assert str(path) in str(caught.value)
     assert "mapping" in str(caught.value)
+    assert [p.source for p in caught.value.problems] == [str(path)]

@@ -52,7 +52,7 @@ def test_assess_from_a_database(tmp_path: Path, data: Path, agreements: Path) ->
     assert json.loads(result.stdout)["summary"]["violation"]["launched"] == 4
 
 
-def test_bad_agreement_gives_every_error_and_exit_1(tmp_path: Path) -> None:
+def test_bad_agreement_gives_every_error_check_exits_1_assess_exits_4(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("format: 1\nid: Bad Id\n", encoding="utf-8")
     result = runner.invoke(app, ["agreement", "check", str(bad)])
@@ -60,7 +60,8 @@ def test_bad_agreement_gives_every_error_and_exit_1(tmp_path: Path) -> None:
     assert "id: String should match pattern" in result.output
     assert "window: Field required" in result.output
     assessed = runner.invoke(app, ["assess", "-a", str(bad), "--source", str(bad)])
-    assert assessed.exit_code == 1
+    assert assessed.exit_code == 4  # invalid input: the agreement given to assess
+    assert "error[invalid-input]" in assessed.output
 
 
 def test_agreement_check_accepts_the_shipped_files(agreements: Path) -> None:

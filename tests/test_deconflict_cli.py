@@ -60,11 +60,11 @@ def test_tactical_writes_unordered_pairs_and_reports_bad_rows(tmp_path: Path) ->
     assert float(rows[0]["tcpa_s"]) == 50.0
     assert float(rows[0]["dcpa_m"]) == 0.0
     err = res.stderr
-    assert "line 5 (nan): alt_m is not a finite number" in err
-    assert "line 6 (fast): gs_mps 5000.0 exceeds" in err
-    assert "line 7 (words): lat is not a number" in err
-    assert "line 8 (alpha): duplicate id" in err
-    assert "line 9: 2 fields" in err
+    assert f"{tracks}:5: nan: alt_m is not a finite number" in err
+    assert f"{tracks}:6: fast: gs_mps 5000.0 exceeds" in err
+    assert f"{tracks}:7: words: lat is not a number" in err
+    assert f"{tracks}:8: alpha: duplicate id" in err
+    assert f"{tracks}:9: 2 fields" in err
     assert "3 tracks (5 rejected)" in res.stdout
 
 
@@ -74,7 +74,7 @@ def test_tactical_missing_columns_is_a_clear_file_error(tmp_path: Path) -> None:
     res = RUN.invoke(
         app, ["deconflict", "tactical", "--tracks", str(tracks), "--out", str(tmp_path / "o.csv")]
     )
-    assert res.exit_code == 2
+    assert res.exit_code == 4  # invalid input
     assert "missing column(s) trk_deg, gs_mps, vs_mps" in res.stderr
 
 
@@ -152,5 +152,5 @@ def test_strategic_unreadable_file(tmp_path: Path) -> None:
     p = tmp_path / "x.json"
     p.write_text("{not json")
     res = RUN.invoke(app, ["deconflict", "strategic", "--intents", str(p)])
-    assert res.exit_code == 2
+    assert res.exit_code == 4  # invalid input
     assert "not valid JSON" in res.stderr

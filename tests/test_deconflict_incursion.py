@@ -97,6 +97,6 @@ def test_constraints_from_geojson_reports_bad_features() -> None:
     }
     zones, errors = constraints_from_geojson(doc, "z.geojson")
     assert [z.id for z in zones] == ["ok"]
-    assert [e.record for e in errors] == ["line", "backwards"]
+    assert [e.pointer for e in errors] == ["line", "backwards"]
     assert "polygon" in errors[0].reason
     assert "end before start" in errors[1].reason

@@ -72,7 +72,7 @@ def test_refused_states_are_returned_with_their_picture() -> None:
     states = [state("a", 0.0, 48.0), state("a", 1.0, 49.0)]  # 111 km in one second
     first, second = replay(states, step_s=10.0, stale_s=60.0)
     assert (first.t, first.refused) == (0.0, [])
-    assert [e.record for e in second.refused] == ["a"]
+    assert [e.pointer for e in second.refused] == ["a"]
     assert "impossible speed" in second.refused[0].reason
     assert second.traffic.lat.tolist() == [48.0]  # the refused jump did not move the track
 

@@ -110,7 +110,7 @@ def test_garbage_line_in_an_sbs_recording_is_reported_and_the_rest_flows(tmp_pat
     res = _tactical("--adsb", str(sbs), "--out", str(out))
     assert res.exit_code == 0, res.output
     assert res.stderr.strip().splitlines() == [
-        f"error: {sbs}: record line 1001: not an SBS MSG line with 22 fields"
+        f"{sbs}:1001: not an SBS MSG line with 22 fields"
     ]
     assert "60 snapshots every 10 s" in res.stdout
     assert ", 62 tracks, 1 records rejected, " in res.stdout
@@ -133,8 +133,8 @@ def test_exactly_one_mode_is_required(tmp_path: Path) -> None:
 def test_wrong_feed_is_a_clear_file_error(tmp_path: Path) -> None:
     ais_file = DATA / "ais" / "pyais_sample.ais"
     res = _tactical("--adsb", str(ais_file), "--out", str(tmp_path / "c.csv"))
-    assert res.exit_code == 2
-    assert f"error: {ais_file}: unrecognised format" in res.stderr
+    assert res.exit_code == 4  # invalid input (docs/errors.md)
+    assert f"error[invalid-input]: {ais_file}: unrecognised format" in res.stderr
     assert "adsb-json (" in res.stderr
     assert "adsb-sbs (" in res.stderr
     bad_step = _tactical("--adsb", str(SWISS), "--step-s", "0", "--out", str(tmp_path / "c"))

@@ -229,7 +229,7 @@ class TestF3548:
         bad_state["reference"]["state"] = "Flying"
         ok, errors = parse_intents([good, end_first, nan_alt, no_vol, bad_state, "junk"], "f.json")
         assert [i.id for i in ok] == ["ok"]
-        reasons = {e.record: e.reason for e in errors}
+        reasons = {e.pointer: e.reason for e in errors}
         assert "before start" in reasons["backwards"]
         assert "finite" in reasons["nan"]
         assert "no volumes" in reasons["empty"]
@@ -287,7 +287,7 @@ def test_self_crossing_polygon_is_malformed() -> None:
 def test_non_object_reference_is_reported_not_raised() -> None:
     ok, errors = parse_intents([{"reference": "x", "details": {}}], "f.json")
     assert ok == []
-    assert errors[0].record == "0"
+    assert errors[0].pointer == "0"
 
 
 class TestLongEdges:

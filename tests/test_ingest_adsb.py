@@ -55,7 +55,7 @@ def test_rows_without_position_are_reported_not_fatal() -> None:
     assert no_pos > 0
     assert len(r.errors) == no_pos
     assert len(r.states) == len(doc) - no_pos
-    assert r.errors[0].record == "row 0"
+    assert r.errors[0].pointer == "row 0"
 
 
 def test_bad_rows_each_get_a_reason() -> None:
@@ -128,7 +128,7 @@ def test_sbs_bad_lines_are_reported() -> None:
     r = parse_sbs(lines, "sbs")
     assert [s.id for s in r.states] == ["4ca2d6"]
     assert r.states[0].alt_m == pytest.approx(35000 * FT_M)
-    assert [e.record for e in r.errors] == ["line 1", "line 2", "line 5", "line 6"]
+    assert [e.line for e in r.errors] == [1, 2, 5, 6]
     assert "22 fields" in r.errors[0].reason
     assert "no velocity" in r.errors[1].reason
     assert "date/time" in r.errors[2].reason

@@ -53,9 +53,9 @@ def test_gatehouse_and_tag_block_times() -> None:
 
 def test_invalid_lines_are_reported_per_line() -> None:
     r = _parse("pyais_sample.ais")
-    by_line = {e.record: e.reason for e in r.errors}
-    assert "IamNotAnAisMessage" in by_line["line 10"]
-    assert by_line["line 12"] == "checksum mismatch"
+    by_line = {e.line: e.reason for e in r.errors}
+    assert "IamNotAnAisMessage" in by_line[10]
+    assert by_line[12] == "checksum mismatch"
     assert len(r.states) == 10
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from ceasefire.domain import Category, Side, WeaponClass
+from ceasefire.domain.errors import Severity
 from ceasefire.ingest.airforce_bulletins import read_bulletins
-from ceasefire.ingest.report import Severity
 from ceasefire.ingest.weapons import WeaponCatalog, load_catalog
 from ceasefire.store import SqliteStore
 

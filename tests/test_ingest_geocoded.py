@@ -40,7 +40,8 @@ def test_bellingcat_bad_records(tmp_path: Path) -> None:
     ]
     path.write_text(json.dumps(records), encoding="utf-8")
     report = read_bellingcat_json(path)
-    assert [i.line for i in report.errors] == [2, 3, 4, 5]
+    # a JSON list is one document: incidents are named by position, not by a line
+    assert [i.pointer for i in report.errors] == [f"incident #{n}" for n in (2, 3, 4, 5)]
     assert "not numbers" in report.errors[0].reason
     assert "19/04/2025" in report.errors[1].reason
     assert "outside [-90, 90]" in report.errors[2].reason

@@ -127,7 +127,7 @@ def test_garbage_in_the_middle_of_a_recording_is_one_error_with_its_line(tmp_pat
     bad = read_track_file(dirty, TrackSource.AIS, 1.7e9)
     assert good.states
     assert bad.states == good.states
-    new = [e for e in bad.errors if e.record == "line 10"]
+    new = [e for e in bad.errors if e.line == 10]
     assert len(new) == 1
     assert "not a valid NMEA sentence" in new[0].reason
     assert len(bad.errors) == len(good.errors) + 1

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ceasefire.ledger.bundle import BundleError, make_bundle, verify_bundle
 from ceasefire.ledger.checkpoint import Checkpoint, cosign, sign_checkpoint
-from ceasefire.ledger.log import Ledger, LedgerError
+from ceasefire.ledger.log import Ledger, LedgerError, LedgerNotFoundError
 from ceasefire.ledger.note import ALG_COSIGNATURE_V1, Signature, Signer
 from ceasefire.ledger.witness import LedgerSource, WitnessState, add_checkpoint
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
@@ -69,7 +69,7 @@ def test_bundle_before_any_checkpoint_is_refused(tmp_path: Path) -> None:
     Ledger.initialise(storage, ORIGIN, LOG_KEY.verifier())
     ledger = Ledger(storage)
     ledger.append({"id": "x"})
-    with pytest.raises(LedgerError, match="no checkpoint covers it"):
+    with pytest.raises(LedgerNotFoundError, match="no checkpoint covers record 'x'"):
         make_bundle(ledger, "x")
 
 

@@ -219,11 +219,11 @@ def test_bad_batch_names_every_bad_record_and_stores_nothing(
     ]
     with pytest.raises(LedgerError) as info:
         ledger.append_many(batch)
-    reasons = dict(info.value.problems)
-    assert "nan is not a JSON number" in reasons["#2 'bad-nan'"]
-    assert reasons["#3"] == "has no string 'id' field"
-    assert "object is not JSON" in reasons["#4 'bad-time'"]
-    assert "twice" in reasons["#5 'obs-5'"]
+    reasons = {p.pointer: p.reason for p in info.value.problems}
+    assert "nan is not a JSON number" in reasons["[2] 'bad-nan'"]
+    assert reasons["[3]"] == "has no string 'id' field"
+    assert "object is not JSON" in reasons["[4] 'bad-time'"]
+    assert "twice" in reasons["[5] 'obs-5'"]
     assert ledger.size == ledger.storage.tree_size() == 5
     assert ledger.verify().ok
 

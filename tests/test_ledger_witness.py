@@ -301,9 +301,10 @@ def test_cli_append_refuses_bad_records_by_line(tmp_path: Path) -> None:
     run("ledger", "init", "--db", db, "--origin", ORIGIN, "--key", key)
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id":"a","v":1}\n{"v":2}\n{"id":"c","v":NaN}\n')
-    out = run("ledger", "append", "--db", db, str(bad), code=1)
+    out = run("ledger", "append", "--db", db, str(bad), code=4)
+    assert "error[invalid-input]: 2 records refused" in out
     assert f"{bad}:2: has no string 'id' field" in out
-    assert f"{bad}:3 'c': $.v: nan is not a JSON number" in out
+    assert f"{bad}:3: 'c': $.v: nan is not a JSON number" in out
     assert "nothing appended" in out
     assert SqliteLedgerStorage(db).tree_size() == 0
 

@@ -1,12 +1,11 @@
 """Ceasefire as code: the YAML schema, a loader with precise errors, and compiled rules."""
 
 from ceasefire.agreement.compiled import CompiledAgreement, CompiledZone, compile_agreement
-from ceasefire.agreement.errors import AgreementError, AgreementIssue
+from ceasefire.agreement.errors import AgreementError
 from ceasefire.agreement.loader import load_agreement
 
 __all__ = [
     "AgreementError",
-    "AgreementIssue",
     "CompiledAgreement",
     "CompiledZone",
     "compile_agreement",

@@ -1,23 +1,20 @@
-"""Every problem in an agreement file, reported at once with file, path and reason."""
+"""Every problem in an agreement file, reported at once as `Problem`s (file, path, reason)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+
+from ceasefire.domain.errors import InvalidInputError, Problem
 
 
-@dataclass(frozen=True, slots=True)
-class AgreementIssue:
-    file: str
-    path: str
-    reason: str
+class AgreementError(InvalidInputError):
+    """The agreement did not load; `problems` lists every reason, not just the first.
 
-    def __str__(self) -> str:
-        return f"{self.file}: {self.path or '<root>'}: {self.reason}"
+    Invalid input rather than a failed check: the fix is always to edit the file and load it
+    again, so the service answers 422 and the CLI exits 4 (`agreement check` alone exits 1).
+    """
 
-
-class AgreementError(ValueError):
-    """The agreement did not load; `issues` lists every reason, not just the first."""
-
-    def __init__(self, issues: list[AgreementIssue]) -> None:
-        self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        sources = sorted({p.source for p in problems})
+        count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
+        super().__init__(f"agreement {', '.join(sources)} did not load ({count})", problems)

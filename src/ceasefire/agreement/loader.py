@@ -1,13 +1,15 @@
 """Load an agreement YAML file (plus its GeoJSON geometry) into a validated `Agreement`.
 
-All-or-nothing: every problem found is collected into one `AgreementError` naming file, path
-and reason; the caller never receives a half-built agreement. Geometry paths are relative to
-the YAML file, so an agreement folder can be moved as a whole.
+All-or-nothing: every problem found is collected into one `AgreementError`, one `Problem`
+(file, path, reason) each, and the caller never receives a half-built agreement. Each geometry
+file is read on its own, so three broken files give three problems, not the first one.
+Geometry paths are relative to the YAML file, so an agreement folder can be moved as a whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -17,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 from shapely.geometry.base import BaseGeometry
 
-from ceasefire.agreement.errors import AgreementError, AgreementIssue
+from ceasefire.agreement.errors import AgreementError
 from ceasefire.agreement.schema import (
     AgreementSpec,
     BufferSpec,
@@ -36,6 +38,7 @@ from ceasefire.domain.agreement import (
     Zone,
     ZoneKind,
 )
+from ceasefire.domain.errors import Problem
 from ceasefire.domain.taxonomy import HOSTILE_ACTS, LONG_RANGE_STRIKES
 from ceasefire.geo.lines import band_along, derive_line_of_contact
 from ceasefire.geo.projection import LocalProjection
@@ -63,54 +66,54 @@ def _pydantic_path(loc: Sequence[int | str]) -> str:
     return path
 
 
-def _parse(path: Path) -> tuple[AgreementSpec | None, list[AgreementIssue]]:
+def _parse(path: Path) -> tuple[AgreementSpec | None, list[Problem]]:
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        return None, [AgreementIssue(file, "", f"cannot read: {exc.strerror or exc}")]
+        return None, [Problem(file, f"cannot read: {exc.strerror or exc}")]
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [AgreementIssue(file, where, f"not valid YAML: {problem}")]
+        if mark is None:
+            return None, [Problem(file, f"not valid YAML: {problem}")]
+        reason = f"not valid YAML: {problem} (column {mark.column + 1})"
+        return None, [Problem(file, reason, line=mark.line + 1)]
     if not isinstance(document, dict):
-        return None, [AgreementIssue(file, "", "expected a mapping at the top level")]
+        return None, [Problem(file, "expected a mapping at the top level")]
     try:
         return AgreementSpec.model_validate(document), []
     except ValidationError as exc:
-        issues = [
-            AgreementIssue(file, _pydantic_path(err["loc"]), err["msg"]) for err in exc.errors()
+        problems = [
+            Problem(file, err["msg"], pointer=_pydantic_path(err["loc"]) or None)
+            for err in exc.errors()
         ]
-        return None, issues
+        return None, problems
 
 
-def _window(spec: AgreementSpec, file: str) -> tuple[TimeInterval | None, list[AgreementIssue]]:
+def _window(spec: AgreementSpec, file: str) -> tuple[TimeInterval | None, list[Problem]]:
     try:
         zone = ZoneInfo(spec.window.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        return None, [
-            AgreementIssue(file, "window.timezone", f"unknown time zone {spec.window.timezone!r}")
-        ]
+        reason = f"unknown time zone {spec.window.timezone!r}"
+        return None, [Problem(file, reason, pointer="window.timezone")]
     start = spec.window.start.replace(tzinfo=zone).astimezone(UTC)
     end = spec.window.end.replace(tzinfo=zone).astimezone(UTC)
     return TimeInterval(start, end, TimePrecision.MINUTE), []
 
 
-class _GeometryError(Exception):
-    """Carries a geometry problem out of the zone builders to `load_agreement`."""
-
-    def __init__(self, issue: AgreementIssue) -> None:
-        self.issue = issue
-
-
 def _read_geometry(base: Path, relative: str, file: str, where: str) -> BaseGeometry:
+    """The geometry in `relative`, or an AgreementError naming where the agreement points to it.
+
+    The builders below let that error escape; `_geography` catches it per zone, so one broken
+    file costs one zone, and every broken file is reported.
+    """
     try:
         return read_geometry(base / relative)
     except TerritoryFileError as exc:
-        raise _GeometryError(AgreementIssue(file, where, str(exc))) from None
+        raise AgreementError([Problem(file, str(exc), pointer=where)]) from None
 
 
 @dataclass(frozen=True)
@@ -124,17 +127,21 @@ class _Front:
 
 def _front(spec: LineOfContactSpec, base: Path, file: str) -> _Front:
     where = "geography.line_of_contact"
+    problems: list[Problem] = []
     try:
         snapshot = read_territory(base / spec.occupied_territory)
     except TerritoryFileError as exc:
-        issue = AgreementIssue(file, f"{where}.occupied_territory", str(exc))
-        raise _GeometryError(issue) from None
-    country = _read_geometry(base, spec.country_outline, file, f"{where}.country_outline")
+        problems.append(Problem(file, str(exc), pointer=f"{where}.occupied_territory"))
+    try:
+        country = _read_geometry(base, spec.country_outline, file, f"{where}.country_outline")
+    except AgreementError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise AgreementError(problems)
     valid_on = spec.valid_on or snapshot.valid_on
     if valid_on is None:
-        raise _GeometryError(
-            AgreementIssue(file, f"{where}.valid_on", "no date in the file name; give valid_on")
-        )
+        reason = "no date in the file name; give valid_on"
+        raise AgreementError([Problem(file, reason, pointer=f"{where}.valid_on")])
     projection = LocalProjection.centred_on(country)
     front = derive_line_of_contact(snapshot.geometry, country, projection, spec.border_tolerance_m)
     line = LineOfContact(
@@ -209,36 +216,52 @@ def _corridor_zone(corridor: CorridorSpec, base: Path, file: str, index: int) ->
 
 def _geography(
     geography: GeographySpec, base: Path, file: str
-) -> tuple[LineOfContact | None, tuple[Zone, ...]]:
-    """Build the line and every zone; the schema has already checked that zones drawn along the
-    line have one."""
-    front = _front(geography.line_of_contact, base, file) if geography.line_of_contact else None
+) -> tuple[LineOfContact | None, tuple[Zone, ...], list[Problem]]:
+    """Build the line and every zone, collecting the problems of each instead of stopping.
+
+    The schema has already checked that zones drawn along the line have one; if the line
+    itself failed, those zones are skipped (their only problem is the line's, reported once).
+    """
+    problems: list[Problem] = []
+    front: _Front | None = None
+    if geography.line_of_contact is not None:
+        try:
+            front = _front(geography.line_of_contact, base, file)
+        except AgreementError as exc:
+            problems.extend(exc.problems)
     zones: list[Zone] = []
     if front is not None:
         zones += [_buffer_zone(b, front) for b in geography.buffers]
         zones += [_withdrawal_zone(w, front) for w in geography.withdrawal]
-    zones += [_no_fly_zone(n, front, base, file, i) for i, n in enumerate(geography.no_fly)]
-    zones += [_corridor_zone(c, base, file, i) for i, c in enumerate(geography.maritime_corridors)]
-    return (front.line if front else None), tuple(zones)
+    builders: list[Callable[[], Zone]] = [
+        functools.partial(_no_fly_zone, n, front, base, file, i)
+        for i, n in enumerate(geography.no_fly)
+        if n.distance_m is None or front is not None
+    ]
+    builders += [
+        functools.partial(_corridor_zone, c, base, file, i)
+        for i, c in enumerate(geography.maritime_corridors)
+    ]
+    for build in builders:
+        try:
+            zones.append(build())
+        except AgreementError as exc:
+            problems.extend(exc.problems)
+    return (front.line if front else None), tuple(zones), problems
 
 
 def load_agreement(path: Path | str) -> Agreement:
     """Load and validate; raise AgreementError listing every problem found."""
     path = Path(path)
     file = str(path)
-    spec, issues = _parse(path)
+    spec, problems = _parse(path)
     if spec is None:
-        raise AgreementError(issues)
-    window, window_issues = _window(spec, file)
-    issues.extend(window_issues)
-    line: LineOfContact | None = None
-    zones: tuple[Zone, ...] = ()
-    try:
-        line, zones = _geography(spec.geography, path.parent, file)
-    except _GeometryError as problem:
-        issues.append(problem.issue)
-    if issues or window is None:
-        raise AgreementError(issues)
+        raise AgreementError(problems)
+    window, window_problems = _window(spec, file)
+    line, zones, geography_problems = _geography(spec.geography, path.parent, file)
+    problems += window_problems + geography_problems
+    if problems or window is None:
+        raise AgreementError(problems)
     return Agreement(
         id=spec.id,
         title=spec.title,

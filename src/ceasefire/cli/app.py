@@ -8,6 +8,7 @@ from ceasefire.cli import witness as witness_cli
 from ceasefire.cli.agreement_cmd import agreement_app
 from ceasefire.cli.deconflict import app as deconflict_app
 from ceasefire.cli.demo_cmd import demo
+from ceasefire.cli.errors import exits_on_error
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
 
 app = typer.Typer(
@@ -21,7 +22,7 @@ app.add_typer(agreement_app, name="agreement")
 app.add_typer(deconflict_app, name="deconflict")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(witness_cli.app, name="witness")
-app.command()(demo)
+app.command()(exits_on_error(demo))
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 I/O lives here; the decisions are made by the pure functions in `ceasefire.deconflict`.
 Record-level problems are reported on stderr (one line each) and the valid records are still
-processed; only a file that cannot be read at all ends the command with exit code 2.
+processed; only a file that cannot be read at all ends the command, with exit code 4 (invalid
+input); a bad option value exits 2. The codes are the one table of docs/errors.md.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from ceasefire.agreement import AgreementError, load_agreement
+from ceasefire.agreement import load_agreement
+from ceasefire.cli.errors import exits_on_error, print_problems
 from ceasefire.cli.tactical_output import (
     CONFLICT_COLUMNS,
     INCURSION_COLUMNS,
@@ -32,11 +34,12 @@ from ceasefire.deconflict.from_agreement import airspace_constraints
 from ceasefire.deconflict.incursion import predict_incursions
 from ceasefire.deconflict.interuss import load_collection
 from ceasefire.deconflict.replay import DEFAULT_STALE_S, DEFAULT_STEP_S, replay
-from ceasefire.deconflict.snapshot import SnapshotError, parse_snapshot
+from ceasefire.deconflict.snapshot import parse_snapshot
 from ceasefire.deconflict.strategic import Decision, StrategicDeconflictor, submit_all
 from ceasefire.deconflict.tactical import detect
+from ceasefire.domain.errors import InvalidInputError, Problem, UsageError
 from ceasefire.domain.intent import IntentError, OperationalIntent
-from ceasefire.domain.track import RecordError, TrackSource
+from ceasefire.domain.track import TrackSource
 from ceasefire.ingest.registry import UnknownFormatError
 from ceasefire.ingest.track_feeds import TrackBatch, read_track_file
 
@@ -44,16 +47,6 @@ app = typer.Typer(
     help="Deconflict the force: live tracks (tactical) and planned intents (strategic).",
     no_args_is_help=True,
 )
-
-
-def _report(errors: list[RecordError]) -> None:
-    for e in errors:
-        typer.echo(f"error: {e}", err=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
 
 
 def _now(value: str | None) -> datetime:
@@ -68,18 +61,13 @@ def _load_zones(path: Path | None) -> list[AirspaceConstraint]:
     if path is None:
         return []
     if path.suffix in (".yaml", ".yml"):
-        try:
-            return airspace_constraints(load_agreement(path))
-        except AgreementError as exc:
-            for issue in exc.issues:
-                typer.echo(f"error: {issue}", err=True)
-            raise typer.Exit(code=2) from None
+        return airspace_constraints(load_agreement(path))
     try:
         doc = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
-        raise _fail(f"{path}: cannot read zones: {exc}") from exc
+        raise InvalidInputError(f"{path}: cannot read zones: {exc}") from exc
     zones, errors = constraints_from_geojson(doc, str(path))
-    _report(errors)
+    print_problems(errors)
     return zones
 
 
@@ -113,10 +101,8 @@ def _snapshot_mode(
             header = next(reader, [])
             traffic, errors = parse_snapshot(header, reader, str(tracks))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise _fail(f"{tracks}: cannot read: {exc}") from exc
-    except SnapshotError as exc:
-        raise _fail(str(exc)) from exc
-    _report(errors)
+        raise InvalidInputError(f"{tracks}: cannot read: {exc}") from exc
+    print_problems(errors)
     result = detect(traffic, limits.rpz_m, limits.hpz_m, limits.lookahead_s)
     rows = conflict_rows(traffic, result)
     _write_csv(out, CONFLICT_COLUMNS, rows)
@@ -141,8 +127,8 @@ def _read_recordings(files: list[tuple[Path, TrackSource]], default_t: float) ->
             part = read_track_file(path, feed, default_t)
         except (OSError, ValueError) as exc:  # unreadable, unknown format, not JSON at all
             message = str(exc) if isinstance(exc, UnknownFormatError) else f"{path}: {exc}"
-            raise _fail(message) from None
-        _report(part.errors)
+            raise InvalidInputError(message) from None
+        print_problems(part.errors)
         batch.states.extend(part.states)
         batch.errors.extend(part.errors)
     return batch
@@ -165,7 +151,7 @@ def _replay_mode(
     track_ids: set[str] = set()
     pairs: set[tuple[str, str]] = set()
     for picture in replay(batch.states, step_s, stale_s):
-        _report(picture.refused)
+        print_problems(picture.refused)
         rejected += len(picture.refused)
         pictures += 1
         times.append(picture.t)
@@ -192,6 +178,7 @@ def _replay_mode(
 
 
 @app.command()
+@exits_on_error
 def tactical(
     out: Annotated[
         Path,
@@ -236,17 +223,19 @@ def tactical(
     """Detect conflicting pairs (state-based CPA, BlueSky definition) in one CSV snapshot of
     tracks (--tracks), or in every snapshot of ADS-B/AIS recordings replayed (--adsb/--ais)."""
     if rpz_m <= 0 or hpz_m <= 0 or lookahead_s <= 0:
-        raise _fail("--rpz-m, --hpz-m and --lookahead-s must be positive")
+        raise UsageError("--rpz-m, --hpz-m and --lookahead-s must be positive")
     recordings = [(p, TrackSource.ADSB) for p in adsb or []]
     recordings += [(p, TrackSource.AIS) for p in ais or []]
     if (tracks is None) == (not recordings):
-        raise _fail("give either --tracks (one snapshot) or --adsb/--ais (recordings to replay)")
+        raise UsageError(
+            "give either --tracks (one snapshot) or --adsb/--ais (recordings to replay)"
+        )
     limits = _Limits(rpz_m, hpz_m, lookahead_s)
     if tracks is not None:
         _snapshot_mode(tracks, out, limits, zones, incursions_out, _now(now))
         return
     if step_s <= 0 or stale_s <= 0:
-        raise _fail("--step-s and --stale-s must be positive")
+        raise UsageError("--step-s and --stale-s must be positive")
     constraints = _load_zones(zones)
     _replay_mode(recordings, out, limits, constraints, incursions_out, _now(now), step_s, stale_s)
 
@@ -255,19 +244,20 @@ def _load_intents(path: Path, now: datetime) -> list[OperationalIntent]:
     try:
         text = path.read_text()
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(f"{path}: cannot read: {exc}") from exc
+        raise InvalidInputError(f"{path}: cannot read: {exc}") from exc
     try:
         doc: Any = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise _fail(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from exc
+        kind = path.suffix.lstrip(".").upper()
+        raise InvalidInputError(f"{path}: not valid {kind}: {exc}") from exc
     if isinstance(doc, dict) and isinstance(doc.get("intents"), dict):  # InterUSS collection
         try:
             return list(load_collection(doc, now).values())
         except (IntentError, KeyError, TypeError, ValueError) as exc:
-            _report([RecordError(str(path), "-", f"bad InterUSS collection: {exc}")])
+            print_problems([Problem(str(path), f"bad InterUSS collection: {exc}")])
             return []
     intents, errors = parse_intents(doc, str(path))
-    _report(errors)
+    print_problems(errors)
     return intents
 
 
@@ -300,6 +290,7 @@ def _describe(d: Decision) -> str:
 
 
 @app.command()
+@exits_on_error
 def strategic(
     intents: Annotated[
         list[Path], typer.Option(help="Intent files: F3548 JSON list, or InterUSS YAML collection")

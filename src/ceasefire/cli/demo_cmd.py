@@ -15,10 +15,11 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ceasefire.cli.console import error_console
+from ceasefire.cli.errors import error_console
 from ceasefire.cli.ledger import read_signer, write_secret
 from ceasefire.cli.pipeline_cmds import ingest_or_exit
 from ceasefire.domain import Verdict
+from ceasefire.domain.errors import VerificationFailedError
 from ceasefire.ledger.bundle import make_bundle, verify_bundle
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Signer
@@ -133,4 +134,4 @@ def demo(
     )
     typer.echo(f"{stored} observations stored in {db}; report written to {out}")
     if not sealed.verified:
-        raise typer.Exit(1)
+        raise VerificationFailedError(f"the demo ledger does not verify: {sealed.verify_reason}")

@@ -1,29 +1,41 @@
 """`ceasefire ledger ...`: run the evidence log, prove records, audit the database.
 
-Exit codes: 0 all good; 1 a check failed or input was refused (the message
-names the record and the reason); 2 usage error.
+Exit codes follow the one table (docs/errors.md): 0 all good; 1 the ledger or a
+bundle does not verify, or a cosignature does not check out; 2 usage error;
+4 a file or record is unreadable or invalid (each refused record is named by
+file and line); 5 a record id is already used, or another writer got there
+first; 6 no ledger at that path, or no such record.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from ceasefire.cli.errors import exits_on_error
+from ceasefire.domain.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    Problem,
+    UsageError,
+    VerificationFailedError,
+)
 from ceasefire.ledger.bundle import BundleError, make_bundle, verify_bundle
 from ceasefire.ledger.checkpoint import CheckpointError
-from ceasefire.ledger.log import Ledger, LedgerError, canonical_entries
-from ceasefire.ledger.merkle import ProofError
+from ceasefire.ledger.log import Ledger, LedgerError, batch_position, canonical_entries
 from ceasefire.ledger.note import ALG_COSIGNATURE_V1, NoteError, Signer, Verifier, parse_note
 from ceasefire.ledger.storage import StorageError
-from ceasefire.ledger.witness import LedgerSource, WitnessError
+from ceasefire.ledger.witness import LedgerSource
 from ceasefire.store import open_store
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
 
@@ -42,30 +54,35 @@ KeyOption = Annotated[
 ]
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error in red and return the Exit to raise."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
+def read_text(path: Path, what: str) -> str:
+    """The text of a file the user named; an unreadable one is invalid input, not a crash."""
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise InvalidInputError(f"cannot read {what} {path}: {reason}") from None
 
 
 def read_vkey(value: str, what: str = "key") -> Verifier:
-    """A verifier key given literally (name+hash+base64) or as a path to a file holding it."""
+    """A verifier key given literally (name+hash+base64) or as a path to a file holding it.
+
+    A malformed key is the user's input, hence invalid input (4) rather than the failed
+    check (1) that NoteError means inside the ledger.
+    """
     path = Path(value)
-    text = path.read_text().strip() if path.is_file() else value
+    text = read_text(path, what).strip() if path.is_file() else value
     try:
         return Verifier.from_vkey(text)
     except NoteError as exc:
-        raise fail(f"{what}: {exc}") from None
+        raise InvalidInputError(f"{what}: {exc.detail}") from None
 
 
 def read_signer(path: Path) -> Signer:
     """A private key file."""
     try:
-        return Signer.from_skey(path.read_text())
-    except OSError as exc:
-        raise fail(f"cannot read key {path}: {exc.strerror}") from None
+        return Signer.from_skey(read_text(path, "key"))
     except NoteError as exc:
-        raise fail(f"key {path}: {exc}") from None
+        raise InvalidInputError(f"key {path}: {exc.detail}") from None
 
 
 def write_secret(path: Path, text: str) -> None:
@@ -78,14 +95,15 @@ def write_secret(path: Path, text: str) -> None:
 def open_ledger(db: Path, *, must_exist: bool = True) -> Ledger:
     """Open the ledger in `db`; refuse to create a database by accident."""
     if must_exist and not db.exists():
-        raise fail(f"no ledger database at {db} (run `ceasefire ledger init` first)")
+        raise NotFoundError(f"no ledger database at {db} (run `ceasefire ledger init` first)")
     ledger = Ledger(SqliteLedgerStorage(db))
     if must_exist and ledger.storage.get_meta("origin") is None:
-        raise fail(f"{db} holds no initialised ledger (run `ceasefire ledger init` first)")
+        raise NotFoundError(f"{db} holds no initialised ledger (run `ceasefire ledger init` first)")
     return ledger
 
 
 @app.command()
+@exits_on_error
 def init(
     db: DbOption,
     origin: Annotated[str, typer.Option(help="Checkpoint origin line naming this log.")],
@@ -100,7 +118,7 @@ def init(
         try:
             signer = Signer.generate(origin)
         except NoteError as exc:
-            raise fail(str(exc)) from None
+            raise UsageError(f"--origin: {exc.detail}") from None
         write_secret(key, signer.skey())
         key.with_suffix(".vkey").write_text(signer.verifier().vkey() + "\n")
         console.print(f"new log key written to {key} (public: {key.with_suffix('.vkey')})")
@@ -108,35 +126,55 @@ def init(
     try:
         # Through the store: records it held before the ledger existed are logged now.
         store.initialise_ledger(origin, signer.verifier())
-    except LedgerError as exc:
-        raise fail(str(exc)) from None
     finally:
         store.close()
     typer.echo(signer.verifier().vkey())
 
 
-def _read_records(path: Path) -> Iterator[tuple[str, Any]]:
-    """(where, value) per record from a JSON array or JSON Lines file, '-' for stdin."""
-    text = sys.stdin.read() if str(path) == "-" else path.read_text()
+class _Origin(NamedTuple):
+    """Where a record was read: a file, and its line (JSON Lines) or index (JSON array)."""
+
+    source: str
+    line: int | None = None
+    pointer: str | None = None
+
+
+def _located(problem: Problem, origins: Sequence[_Origin]) -> Problem:
+    """A refused record's problem, moved from its position in the batch to its file and line."""
+    found = batch_position(problem)
+    if found is None:
+        return problem
+    position, rest = found
+    origin = origins[position]
+    pointer = " ".join(p for p in (origin.pointer, rest) if p) or None
+    return dataclasses.replace(problem, source=origin.source, line=origin.line, pointer=pointer)
+
+
+def _read_records(path: Path) -> Iterator[tuple[_Origin, Any]]:
+    """(origin, value) per record from a JSON array or JSON Lines file, '-' for stdin."""
+    text = sys.stdin.read() if str(path) == "-" else read_text(path, "records")
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
             values = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise fail(f"{path}: not valid JSON ({exc})") from None
+            problem = Problem(str(path), f"not valid JSON ({exc.msg})", line=exc.lineno)
+            raise InvalidInputError(f"{path} is not a JSON array", [problem]) from None
         for i, value in enumerate(values):
-            yield f"{path}[{i}]", value
+            yield _Origin(str(path), pointer=f"[{i}]"), value
         return
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield f"{path}:{lineno}", json.loads(line)
+            yield _Origin(str(path), line=lineno), json.loads(line)
         except json.JSONDecodeError as exc:
-            raise fail(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+            problem = Problem(str(path), f"not valid JSON ({exc.msg})", line=lineno)
+            raise InvalidInputError(f"{path} is not JSON Lines", [problem]) from None
 
 
 @app.command()
+@exits_on_error
 def append(
     db: DbOption,
     files: Annotated[list[Path], typer.Argument(help="JSON Lines or JSON array files; - = stdin")],
@@ -149,23 +187,20 @@ def append(
     """
     ledger = open_ledger(db)
     records: list[Any] = []
-    where: list[str] = []
+    origins: list[_Origin] = []
     for path in files:
-        for w, value in _read_records(path):
-            where.append(w)
+        for origin, value in _read_records(path):
+            origins.append(origin)
             records.append(value)
     try:
         entries = canonical_entries(records)
     except LedgerError as exc:
-        for who, why in exc.problems:
-            position = who.split()[0]
-            if position.startswith("#") and position[1:].isdigit():
-                who = f"{where[int(position[1:])]} {who[len(position) :].strip()}".strip()
-            console.print(f"[red]refused[/] {who}: {why}", highlight=False)
-        raise fail(f"{len(exc.problems)} record(s) refused; nothing appended") from None
+        raise LedgerError(exc.detail, [_located(p, origins) for p in exc.problems]) from None
     known = [rid for rid, _ in entries if ledger.storage.index_of(rid) is not None]
     if known:
-        raise fail(f"records already in the ledger, nothing appended: {', '.join(known[:10])}")
+        raise ConflictError(
+            f"records already in the ledger, nothing appended: {', '.join(known[:10])}"
+        )
     start = ledger.size
     try:
         with Progress(console=console, transient=True) as progress:
@@ -174,22 +209,22 @@ def append(
                 ledger.append_entries(entries[at : at + batch])
                 progress.advance(task, len(entries[at : at + batch]))
     except StorageError as exc:
-        raise fail(f"{exc}; appended {ledger.size - start} before the failure") from None
+        detail = f"{exc.detail}; appended {ledger.size - start} before the failure"
+        raise StorageError(detail, exc.problems) from None
     typer.echo(f"appended {ledger.size - start} records; log size {ledger.size}")
 
 
 @app.command()
+@exits_on_error
 def checkpoint(db: DbOption, key: KeyOption) -> None:
     """Sign a checkpoint of the current tree with the log's key and print it."""
     ledger = open_ledger(db)
-    try:
-        signed = ledger.checkpoint(read_signer(key))
-    except LedgerError as exc:
-        raise fail(str(exc)) from None
+    signed = ledger.checkpoint(read_signer(key))
     typer.echo(signed.format(), nl=False)
 
 
 @app.command()
+@exits_on_error
 def status(db: DbOption) -> None:
     """Origin, log key, size and latest checkpoint with its cosigners."""
     ledger = open_ledger(db)
@@ -205,6 +240,7 @@ def status(db: DbOption) -> None:
 
 
 @app.command()
+@exits_on_error
 def verify(db: DbOption) -> None:
     """Re-hash every stored record and rebuild every tile; report the first mismatch."""
     ledger = open_ledger(db)
@@ -216,7 +252,7 @@ def verify(db: DbOption) -> None:
         where = (
             "" if report.first_bad_index is None else f"first bad index {report.first_bad_index}: "
         )
-        raise fail(f"ledger does NOT verify: {where}{report.reason}")
+        raise VerificationFailedError(f"ledger does NOT verify: {where}{report.reason}")
     typer.echo(
         f"ok: {report.size} entries re-hashed; tiles match; "
         f"signed roots match at sizes {report.checkpoints_checked or 'none'}"
@@ -224,17 +260,14 @@ def verify(db: DbOption) -> None:
 
 
 @app.command("export-proof")
+@exits_on_error
 def export_proof(
     db: DbOption,
     record_id: Annotated[str, typer.Argument(help="The record's id.")],
     out: Annotated[Path | None, typer.Option(help="Bundle file (default: stdout).")] = None,
 ) -> None:
     """Write a self-contained evidence bundle for one record."""
-    ledger = open_ledger(db)
-    try:
-        bundle = make_bundle(ledger, record_id)
-    except LedgerError as exc:
-        raise fail(str(exc)) from None
+    bundle = make_bundle(open_ledger(db), record_id)
     text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
@@ -244,6 +277,7 @@ def export_proof(
 
 
 @app.command("verify-bundle")
+@exits_on_error
 def verify_bundle_cmd(
     file: Annotated[Path, typer.Argument(help="Evidence bundle (JSON).")],
     log_key: Annotated[
@@ -258,16 +292,17 @@ def verify_bundle_cmd(
 ) -> None:
     """Check a bundle offline: record bytes, inclusion proof, signed checkpoint, cosignatures."""
     try:
-        bundle = json.loads(file.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise fail(f"cannot read bundle {file}: {exc}") from None
+        bundle = json.loads(read_text(file, "bundle"))
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(f"bundle {file} is not JSON: {exc}") from None
     witnesses = [read_vkey(w, "witness key") for w in witness_key or []]
-    if not isinstance(bundle, dict):
-        raise fail(f"{file} is not a bundle")
+    verifier = read_vkey(log_key, "log key")
     try:
-        report = verify_bundle(bundle, read_vkey(log_key, "log key"), witnesses, min_cosignatures)
+        if not isinstance(bundle, dict):
+            raise BundleError(f"{file} is not a bundle")
+        report = verify_bundle(bundle, verifier, witnesses, min_cosignatures)
     except BundleError as exc:
-        raise fail(f"bundle does NOT verify: {exc}") from None
+        raise BundleError(f"bundle does NOT verify: {exc.detail}") from None
     typer.echo(
         f"ok: record {report.record_id!r} is entry {report.leaf_index} of {report.origin} "
         f"(signed tree of {report.tree_size}); cosigned by {', '.join(report.cosigners) or 'none'}"
@@ -275,16 +310,14 @@ def verify_bundle_cmd(
 
 
 @app.command("witness-request")
+@exits_on_error
 def witness_request(
     db: DbOption,
     old: Annotated[int, typer.Option(help="Tree size of the witness's last checkpoint.")],
     out: Annotated[Path | None, typer.Option(help="Request file (default: stdout).")] = None,
 ) -> None:
     """Write a C2SP add-checkpoint request (latest checkpoint + consistency proof) for a witness."""
-    try:
-        text = LedgerSource(open_ledger(db)).add_checkpoint_request(old).format()
-    except (WitnessError, ProofError) as exc:
-        raise fail(str(exc)) from None
+    text = LedgerSource(open_ledger(db)).add_checkpoint_request(old).format()
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -292,6 +325,7 @@ def witness_request(
 
 
 @app.command("add-cosignature")
+@exits_on_error
 def add_cosignature(
     db: DbOption,
     file: Annotated[Path, typer.Argument(help="Cosigned checkpoint note from a witness.")],
@@ -300,11 +334,12 @@ def add_cosignature(
     """Store a witness's cosignature, after checking it, so bundles carry it."""
     witness = read_vkey(witness_key, "witness key")
     if witness.alg != ALG_COSIGNATURE_V1:
-        raise fail("witness keys are cosignature/v1 (type 0x04) keys")
+        raise InvalidInputError("witness keys are cosignature/v1 (type 0x04) keys")
     ledger = open_ledger(db)
+    note = read_text(file, "cosigned checkpoint")
     try:
-        parse_note(file.read_text())
-        size = ledger.add_cosignature(file.read_text(), witness)
+        parse_note(note)
+        size = ledger.add_cosignature(note, witness)
     except (NoteError, CheckpointError) as exc:
-        raise fail(f"cosignature refused: {exc}") from None
+        raise VerificationFailedError(f"cosignature refused: {exc.detail}") from None
     typer.echo(f"cosignature of {witness.name} stored for checkpoint of size {size}")

@@ -11,10 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ceasefire.agreement import AgreementError
-from ceasefire.cli.console import error_console, print_problem
+from ceasefire.cli.errors import error_console, exits_on_error, print_message, print_problems
+from ceasefire.domain.errors import ConflictError, VerificationFailedError
 from ceasefire.ingest.detect import SourceKind
-from ceasefire.ingest.report import Severity
 from ceasefire.paths import bundled_sources
 from ceasefire.pipeline import IngestOutcome, assess_stored, ingest_files
 from ceasefire.report.findings_json import assessment_to_json
@@ -50,20 +49,17 @@ def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
     console.print(table)
     for outcome in outcomes:
         issues = outcome.report.issues
-        for issue in issues[:MAX_ISSUES_SHOWN]:
-            colour = "red" if issue.severity is Severity.ERROR else "yellow"
-            print_problem(console, "", colour, issue)
+        print_problems(issues[:MAX_ISSUES_SHOWN], console)
         if len(issues) > MAX_ISSUES_SHOWN:
             console.print(f"... and {len(issues) - MAX_ISSUES_SHOWN} more in {outcome.report.path}")
 
 
 def ingest_or_exit(store: Store, files: list[Path], kind: SourceKind | None) -> list[IngestOutcome]:
-    """Ingest, turning a conflicting stored record into a clear error and exit code 2."""
+    """Ingest; a different record stored under a used id is a conflict (exit 5)."""
     try:
         return ingest_files(store, files, kind)
     except ConflictingRecordError as exc:
-        print_problem(error_console(), "error", "red", f"{exc}; nothing from that file was stored")
-        raise typer.Exit(2) from None
+        raise ConflictError(f"{exc}; nothing from that file was stored") from None
 
 
 def ingest(
@@ -85,8 +81,9 @@ def ingest(
             typer.echo(f"ledger: {ledger.size} records")
     finally:
         store.close()
-    if strict and any(o.report.errors for o in outcomes):
-        raise typer.Exit(1)
+    rejected = sum(len(o.report.errors) for o in outcomes)
+    if strict and rejected:
+        raise VerificationFailedError(f"--strict: {rejected} rows rejected (the others are stored)")
 
 
 def assess(
@@ -114,13 +111,8 @@ def assess(
             outcomes = ingest_or_exit(store, sources, None)
             errors = sum(len(o.report.errors) for o in outcomes)
             if errors:
-                print_problem(console, "warning", "yellow", f"{errors} source rows rejected")
-        try:
-            result = assess_stored(store, agreement)
-        except AgreementError as exc:
-            for issue in exc.issues:
-                print_problem(console, "error", "red", issue)
-            raise typer.Exit(1) from None
+                print_message(console, "warning", "yellow", f"{errors} source rows rejected")
+        result = assess_stored(store, agreement)
     finally:
         store.close()
     if as_json:
@@ -143,5 +135,5 @@ def assess(
 
 
 def register_pipeline_commands(app: typer.Typer) -> None:
-    app.command()(ingest)
-    app.command()(assess)
+    app.command()(exits_on_error(ingest))
+    app.command()(exits_on_error(assess))

@@ -5,8 +5,11 @@ The witness keeps its state in a directory of its own: ``witness.key``
 ``state.json`` (log key, origin, last cosigned checkpoint) and, when the log
 misbehaves, ``evidence-*.json`` files.
 
-Exit codes: 0 cosigned; 1 request refused (malformed, bad signature);
-2 the request assumed another old size (retry); 3 FORK OR REWRITE DETECTED.
+Exit codes follow the one table (docs/errors.md): 0 cosigned; 1 fork evidence
+does not check out (`check-evidence`); 2 usage error; 3 FORK OR REWRITE
+DETECTED; 4 request or file refused (malformed, not signed by the log);
+5 the request assumed another old size (re-read, retry); 6 no witness state
+or no log at that path.
 """
 
 from __future__ import annotations
@@ -22,16 +25,21 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 
-from ceasefire.cli.ledger import fail, open_ledger, read_signer, read_vkey, write_secret
-from ceasefire.ledger.checkpoint import CheckpointError
-from ceasefire.ledger.merkle import ProofError
+from ceasefire.cli.errors import exits_on_error
+from ceasefire.cli.ledger import open_ledger, read_signer, read_text, read_vkey, write_secret
+from ceasefire.domain.errors import (
+    OUTCOMES,
+    ConflictError,
+    ErrorCode,
+    InvalidInputError,
+    NotFoundError,
+    UsageError,
+)
 from ceasefire.ledger.note import ALG_COSIGNATURE_V1, NoteError, Signer
 from ceasefire.ledger.witness import (
     AddCheckpointRequest,
     ForkDetected,
     LedgerSource,
-    SizeConflictError,
-    WitnessError,
     WitnessState,
     add_checkpoint,
     check_evidence,
@@ -43,7 +51,10 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True, soft_wrap=True)
-EXIT_REFUSED, EXIT_CONFLICT, EXIT_FORK = 1, 2, 3
+#: Exit statuses that stop `watch`: the alarm, and a bug (retrying would only repeat it).
+STOPS_WATCHING = frozenset(
+    OUTCOMES[code].exit_code for code in (ErrorCode.FORK_DETECTED, ErrorCode.INTERNAL)
+)
 
 StateOption = Annotated[
     Path, typer.Option("--state", help="The witness's own directory (key, state, evidence).")
@@ -53,7 +64,7 @@ StateOption = Annotated[
 def _load_state(state_dir: Path) -> WitnessState:
     path = state_dir / "state.json"
     if not path.exists():
-        raise fail(f"no witness state in {state_dir} (run `ceasefire witness init`)")
+        raise NotFoundError(f"no witness state in {state_dir} (run `ceasefire witness init`)")
     return WitnessState.from_json(path.read_text())
 
 
@@ -65,6 +76,7 @@ def _save_state(state_dir: Path, state: WitnessState) -> None:
 
 
 @app.command()
+@exits_on_error
 def init(
     state: StateOption,
     name: Annotated[str, typer.Option(help="Witness key name, e.g. witness.party-a.example")],
@@ -75,11 +87,11 @@ def init(
     verifier = read_vkey(log_key, "log key")
     state.mkdir(parents=True, exist_ok=True)
     if (state / "state.json").exists():
-        raise fail(f"{state} already holds a witness")
+        raise ConflictError(f"{state} already holds a witness")
     try:
         signer = Signer.generate(name, ALG_COSIGNATURE_V1)
     except NoteError as exc:
-        raise fail(str(exc)) from None
+        raise UsageError(f"--name: {exc.detail}") from None
     write_secret(state / "witness.key", signer.skey())
     (state / "witness.vkey").write_text(signer.verifier().vkey() + "\n")
     _save_state(state, WitnessState(origin, verifier.vkey()))
@@ -87,6 +99,7 @@ def init(
 
 
 @app.command()
+@exits_on_error
 def update(
     state: StateOption,
     log_db: Annotated[
@@ -102,7 +115,7 @@ def update(
 ) -> None:
     """Fetch a new checkpoint, check it extends the last one seen, and cosign it."""
     if (log_db is None) == (request is None):
-        raise fail("give exactly one of --log-db and --request", 2)
+        raise UsageError("give exactly one of --log-db and --request")
     current = _load_state(state)
     key = read_signer(state / "witness.key")
     try:
@@ -111,7 +124,7 @@ def update(
             req = LedgerSource(ledger).add_checkpoint_request(current.size())
         else:
             assert request is not None
-            req = AddCheckpointRequest.parse(request.read_text())
+            req = AddCheckpointRequest.parse(read_text(request, "request"))
         result = add_checkpoint(current, req, key, int(time.time()))
     except ForkDetected as alarm:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -133,18 +146,14 @@ def update(
         console.print(alarm.ours.format(), markup=False, highlight=False)
         console.print("[bold]Checkpoint the log presents now:[/]", highlight=False)
         console.print(alarm.theirs.format(), markup=False, highlight=False)
-        raise typer.Exit(EXIT_FORK) from None
-    except SizeConflictError as exc:
-        raise fail(str(exc), EXIT_CONFLICT) from None
-    except (WitnessError, CheckpointError, ProofError, NoteError) as exc:
-        raise fail(f"refused: {exc}", EXIT_REFUSED) from None
+        raise typer.Exit(alarm.exit_code) from None
     _save_state(state, result.state)
     cosigned = result.cosigned_note()
     if out is not None:
         out.write_text(cosigned)
     if submit:
         if log_db is None:
-            raise fail("--submit needs --log-db", 2)
+            raise UsageError("--submit needs --log-db")
         ledger = open_ledger(log_db)
         ledger.add_cosignature(cosigned, key.verifier())
     size = result.checkpoint.checkpoint.size
@@ -153,6 +162,7 @@ def update(
 
 
 @app.command()
+@exits_on_error
 def watch(
     state: StateOption,
     log_db: Annotated[Path, typer.Option(help="The log's database to poll.")],
@@ -163,14 +173,15 @@ def watch(
     """Run as the party's long-lived witness process: poll, verify, cosign, repeat.
 
     Refusals (no checkpoint yet, a malformed one) are reported and retried on
-    the next poll; a fork or rewrite stops the process with exit code 3.
+    the next poll; a fork or rewrite stops the process with exit code 3, and a
+    bug in ceasefire with 70.
     """
     done = 0
     while True:
         try:
             update(state=state, log_db=log_db, request=None, out=None, submit=submit)
         except typer.Exit as exc:
-            if exc.exit_code == EXIT_FORK:
+            if exc.exit_code in STOPS_WATCHING:
                 raise
         done += 1
         if rounds and done >= rounds:
@@ -179,6 +190,7 @@ def watch(
 
 
 @app.command()
+@exits_on_error
 def show(state: StateOption) -> None:
     """Print the witness's key and the last checkpoint it cosigned."""
     current = _load_state(state)
@@ -190,16 +202,15 @@ def show(state: StateOption) -> None:
 
 
 @app.command("check-evidence")
+@exits_on_error
 def check_evidence_cmd(
     file: Annotated[Path, typer.Argument(help="An evidence-*.json file written by a witness.")],
     log_key: Annotated[str, typer.Option(help="The log's public key or a file holding it.")],
 ) -> None:
     """Re-check a witness's fork evidence offline, with the log's public key only."""
     try:
-        evidence = json.loads(file.read_text())
+        evidence = json.loads(read_text(file, "evidence"))
         verdict = check_evidence(evidence, read_vkey(log_key, "log key"))
-    except (OSError, json.JSONDecodeError, AttributeError) as exc:
-        raise fail(f"cannot read evidence {file}: {exc}") from None
-    except WitnessError as exc:
-        raise fail(str(exc)) from None
+    except (json.JSONDecodeError, AttributeError) as exc:
+        raise InvalidInputError(f"cannot read evidence {file}: {exc}") from None
     typer.echo(verdict)

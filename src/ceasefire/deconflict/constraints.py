@@ -16,8 +16,8 @@ import shapely
 import shapely.errors
 import shapely.geometry
 
+from ceasefire.domain.errors import Problem
 from ceasefire.domain.intent import IntentError
-from ceasefire.domain.track import RecordError
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ class AirspaceConstraint:
 
 def constraints_from_geojson(
     doc: Any, source: str
-) -> tuple[list[AirspaceConstraint], list[RecordError]]:
+) -> tuple[list[AirspaceConstraint], list[Problem]]:
     """A GeoJSON FeatureCollection of (multi)polygons -> constraints, one error per bad feature.
 
     Feature properties: id, kind, lower_m, upper_m, start, end (RFC 3339), exempt_commands and
@@ -70,9 +70,9 @@ def constraints_from_geojson(
     """
     feats = doc.get("features") if isinstance(doc, Mapping) else None
     if not isinstance(feats, list):
-        return [], [RecordError(source, "-", "expected a GeoJSON FeatureCollection")]
+        return [], [Problem(source, "expected a GeoJSON FeatureCollection")]
     out: list[AirspaceConstraint] = []
-    errors: list[RecordError] = []
+    errors: list[Problem] = []
     for k, f in enumerate(feats):
         props = (f.get("properties") or {}) if isinstance(f, Mapping) else {}
         label = str(props.get("id", f"feature {k}"))
@@ -92,9 +92,9 @@ def constraints_from_geojson(
                 )
             )
         except (IntentError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            errors.append(RecordError(source, label, f"bad constraint: {exc}"))
+            errors.append(Problem(source, f"bad constraint: {exc}", pointer=label))
         except shapely.errors.GEOSException as exc:
-            errors.append(RecordError(source, label, f"bad geometry: {exc}"))
+            errors.append(Problem(source, f"bad geometry: {exc}", pointer=label))
     return out, errors
 
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from ceasefire.domain.errors import Problem
 from ceasefire.domain.intent import Circle, IntentError, IntentState, OperationalIntent, Volume4D
-from ceasefire.domain.track import RecordError
 
 _STATE_IN = {
     "accepted": IntentState.ACCEPTED,
@@ -132,20 +132,20 @@ def parse_intent(d: Any) -> OperationalIntent:
     )
 
 
-def parse_intents(doc: Any, source: str) -> tuple[list[OperationalIntent], list[RecordError]]:
+def parse_intents(doc: Any, source: str) -> tuple[list[OperationalIntent], list[Problem]]:
     """A JSON document (a list of intents or {"intents": [...]}) -> valid intents + errors."""
     items = doc.get("intents") if isinstance(doc, Mapping) else doc
     if not isinstance(items, list):
-        return [], [RecordError(source, "-", "expected a list of intents or {'intents': [...]}")]
+        return [], [Problem(source, "expected a list of intents or {'intents': [...]}")]
     ok: list[OperationalIntent] = []
-    errors: list[RecordError] = []
+    errors: list[Problem] = []
     for k, item in enumerate(items):
         ref = item.get("reference") if isinstance(item, Mapping) else None
         label = str(ref.get("id", k)) if isinstance(ref, Mapping) else str(k)
         try:
             ok.append(parse_intent(item))
         except IntentError as exc:
-            errors.append(RecordError(source, label, str(exc)))
+            errors.append(Problem(source, str(exc), pointer=label))
     return ok, errors
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from ceasefire.deconflict.tactical import Traffic
 from ceasefire.deconflict.tracks import TrackStore
-from ceasefire.domain.track import RecordError, TrackState
+from ceasefire.domain.errors import Problem
+from ceasefire.domain.track import TrackState
 
 #: Defaults chosen for the feeds we read: ADS-B positions come every 0.5-10 s and a 10 s
 #: picture matches the traffic library's samples; 60 s of silence is far beyond ADS-B's
@@ -37,7 +38,7 @@ class Picture:
 
     t: float
     traffic: Traffic
-    refused: list[RecordError]
+    refused: list[Problem]
     expired: int
 
 
@@ -62,7 +63,7 @@ def replay(
     k = 0
     while k < len(ordered):
         t = _grid_time_at_or_after(ordered[k].t, step_s)
-        refused: list[RecordError] = []
+        refused: list[Problem] = []
         while k < len(ordered) and ordered[k].t <= t:
             error = store.update(ordered[k])
             if error is not None:

@@ -1,7 +1,7 @@
 """Validate a tracks snapshot given as CSV rows (id,lat,lon,alt_m,trk_deg,gs_mps,vs_mps).
 
 Pure: takes the header and rows already split by the csv module, returns the valid tracks as
-a `Traffic` and one RecordError per rejected row (the row number and every reason), so one
+a `Traffic` and one Problem per rejected row (the row number and every reason), so one
 bad line never stops the others.
 """
 
@@ -11,18 +11,19 @@ import math
 from collections.abc import Iterable, Sequence
 
 from ceasefire.deconflict.tactical import Traffic
-from ceasefire.domain.track import RecordError, state_problems
+from ceasefire.domain.errors import InvalidInputError, Problem
+from ceasefire.domain.track import state_problems
 
 COLUMNS = ("id", "lat", "lon", "alt_m", "trk_deg", "gs_mps", "vs_mps")
 
 
-class SnapshotError(ValueError):
+class SnapshotError(InvalidInputError):
     """The file as a whole cannot be read (e.g. required columns missing)."""
 
 
 def parse_snapshot(
     header: Sequence[str], rows: Iterable[Sequence[str]], source: str
-) -> tuple[Traffic, list[RecordError]]:
+) -> tuple[Traffic, list[Problem]]:
     """Header + data rows -> (valid tracks, errors). Raises SnapshotError for a bad header."""
     names = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in names]
@@ -34,11 +35,10 @@ def parse_snapshot(
     cols: dict[str, list[float]] = {c: [] for c in COLUMNS[1:]}
     ids: list[str] = []
     seen: set[str] = set()
-    errors: list[RecordError] = []
+    errors: list[Problem] = []
     for lineno, row in enumerate(rows, start=2):
-        label = f"line {lineno}"
         if len(row) < len(names):
-            errors.append(RecordError(source, label, f"{len(row)} fields, expected {len(names)}"))
+            errors.append(Problem(source, f"{len(row)} fields, expected {len(names)}", line=lineno))
             continue
         tid = row[pos["id"]].strip()
         problems: list[str] = []
@@ -64,8 +64,7 @@ def parse_snapshot(
                 values["vs_mps"],
             )
         if problems:
-            who = f" ({tid})" if tid else ""
-            errors.append(RecordError(source, label + who, "; ".join(problems)))
+            errors.append(Problem(source, "; ".join(problems), line=lineno, pointer=tid or None))
             continue
         seen.add(tid)
         ids.append(tid)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ceasefire.deconflict.tactical import Traffic
-from ceasefire.domain.track import MAX_GROUND_SPEED_MPS, RecordError, TrackState
+from ceasefire.domain.errors import Problem
+from ceasefire.domain.track import MAX_GROUND_SPEED_MPS, TrackState
 from ceasefire.geo.local import EARTH_RADIUS_M
 
 #: Slack on the plausible maximum when judging a position jump (position noise, rounding).
@@ -75,7 +76,7 @@ class TrackStore:
         """The stored track, or None."""
         return self._tracks.get(track_id)
 
-    def update(self, s: TrackState) -> RecordError | None:
+    def update(self, s: TrackState) -> Problem | None:
         """Take one state; returns why it was refused, or None when stored."""
         prev = self._tracks.get(s.id)
         ve, vn, vu = _components(s)
@@ -84,13 +85,14 @@ class TrackStore:
             return None
         dt = s.t - prev.state.t
         if dt < 0.0:
-            return RecordError(s.source.value, s.id, f"out of order: t={s.t} before {prev.state.t}")
+            reason = f"out of order: t={s.t} before {prev.state.t}"
+            return Problem(s.source.value, reason, pointer=s.id)
         jump = _flat_distance(prev.state, s)
         if jump > MAX_GROUND_SPEED_MPS * dt + _JUMP_SLACK_M:
-            return RecordError(
+            return Problem(
                 s.source.value,
-                s.id,
                 f"position jumped {jump:.0f} m in {dt:.1f} s (impossible speed)",
+                pointer=s.id,
             )
         a = 1.0 - math.exp(-dt / self.tau_s)
         vu_s = prev.vu_mps + a * (vu - prev.vu_mps)
@@ -103,7 +105,7 @@ class TrackStore:
         )
         return None
 
-    def update_all(self, states: Iterable[TrackState]) -> list[RecordError]:
+    def update_all(self, states: Iterable[TrackState]) -> list[Problem]:
         """Take many states in order; returns the refusals."""
         return [e for s in states if (e := self.update(s)) is not None]
 

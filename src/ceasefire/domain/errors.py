@@ -121,6 +121,10 @@ class Problem:
         return out
 
 
+#: How many problems `str(error)` quotes; the full list is always in `error.problems`.
+PROBLEMS_IN_MESSAGE = 10
+
+
 class CeasefireError(Exception):
     """Base of every error ceasefire raises on purpose; subclasses fix `code`.
 
@@ -133,6 +137,14 @@ class CeasefireError(Exception):
         self.detail = detail
         self.problems = tuple(problems)
         super().__init__(detail)
+
+    def __str__(self) -> str:
+        """The detail and the first few problems, so a log line or traceback says what was bad."""
+        if not self.problems:
+            return self.detail
+        shown = "; ".join(str(p) for p in self.problems[:PROBLEMS_IN_MESSAGE])
+        more = len(self.problems) - PROBLEMS_IN_MESSAGE
+        return f"{self.detail}: {shown}" + (f"; and {more} more" if more > 0 else "")
 
     @property
     def outcome(self) -> Outcome:

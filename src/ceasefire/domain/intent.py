@@ -15,6 +15,8 @@ from enum import StrEnum
 
 import shapely
 
+from ceasefire.domain.errors import InvalidInputError
+
 
 class IntentState(StrEnum):
     """Lifecycle states of an operational intent (F3548 names, lower-case)."""
@@ -34,7 +36,7 @@ LIVE_STATES = frozenset(
 OFF_NOMINAL_STATES = frozenset({IntentState.NONCONFORMING, IntentState.CONTINGENT})
 
 
-class IntentError(ValueError):
+class IntentError(InvalidInputError):
     """An intent or volume that cannot be deconflicted; the message names the reason."""
 
 

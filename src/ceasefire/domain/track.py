@@ -1,4 +1,4 @@
-"""Typed records for live tracks (aircraft and vessels) and for rejected input records.
+"""Typed records for live tracks (aircraft and vessels), and the checks that keep them plausible.
 
 SI units inside: metres, seconds, metres per second; positions are WGS84 degrees.
 """
@@ -42,18 +42,6 @@ class TrackState:
     gs_mps: float
     vs_mps: float
     source: TrackSource = TrackSource.OTHER
-
-
-@dataclass(frozen=True, slots=True)
-class RecordError:
-    """Why one input record was rejected, so a bad line is reported and the rest still flow."""
-
-    source: str
-    record: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: record {self.record}: {self.reason}"
 
 
 def state_problems(

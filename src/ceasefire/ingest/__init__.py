@@ -1,8 +1,8 @@
 """Source adapters: one module per real source format, each turning files into typed records.
 
 Every observation adapter (bulletins, Bellingcat/CIR, UCDP) returns an `IngestReport`: the
-observations it could read plus one `RowIssue` per bad or doubtful row (file, line, reason).
-The track feeds (`adsb`, `ais`) yield track states plus one `RecordError` per bad record, and
+observations it could read plus one `Problem` per bad or doubtful row (file, line, reason).
+The track feeds (`adsb`, `ais`) yield track states plus one `Problem` per bad record, and
 `deepstate` reads territory maps. A bad row never stops the run.
 
 Formats are found through registries (`ingest.registry.Registry`), never through a list of
@@ -16,6 +16,6 @@ first, and an unknown file is refused with the list of formats the registry know
 format is one `register(...)` call; `detect.py` and the CLI need no edit.
 """
 
-from ceasefire.ingest.report import IngestReport, RowIssue, Severity
+from ceasefire.ingest.report import IngestReport
 
-__all__ = ["IngestReport", "RowIssue", "Severity"]
+__all__ = ["IngestReport"]

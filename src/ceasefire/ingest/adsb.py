@@ -9,18 +9,20 @@
 
 Separation is flown on pressure altitude, so the barometric `altitude` is used when present
 (and `geoaltitude` otherwise). Rows without a position, or still without any velocity, are
-reported as RecordError (they are common in real feeds and must not stop the rest).
+reported as Problems (they are common in real feeds and must not stop the rest).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from ceasefire.domain.track import RecordError, TrackSource, TrackState, state_problems
+from ceasefire.domain.errors import Problem
+from ceasefire.domain.track import TrackSource, TrackState, state_problems
 
 FT_M = 0.3048
 KT_MPS = 1852.0 / 3600.0
@@ -32,7 +34,7 @@ class AdsbResult:
     """States decoded in input order, and one error per rejected record."""
 
     states: list[TrackState] = field(default_factory=list)
-    errors: list[RecordError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def _num(value: Any) -> float | None:
@@ -81,18 +83,18 @@ def parse_traffic_json(doc: Any, source: str) -> AdsbResult:
     try:
         rows = rows_of(doc)
     except ValueError as exc:
-        out.errors.append(RecordError(source, "-", str(exc)))
+        out.errors.append(Problem(source, str(exc)))
         return out
     last: dict[str, _Last] = {}
     for k, row in enumerate(rows):
         icao = row.get("icao24")
-        label = f"row {k}"
+        at = partial(Problem, source, pointer=f"row {k}")
         if not isinstance(icao, str) or not icao:
-            out.errors.append(RecordError(source, label, "missing icao24"))
+            out.errors.append(at("missing icao24"))
             continue
         t = _timestamp(row.get("timestamp"))
         if t is None:
-            out.errors.append(RecordError(source, label, f"{icao}: missing or bad timestamp"))
+            out.errors.append(at(f"{icao}: missing or bad timestamp"))
             continue
         mem = last.setdefault(icao, _Last())
         gs, trk, vr = (
@@ -109,19 +111,18 @@ def parse_traffic_json(doc: Any, source: str) -> AdsbResult:
         mem.alt = alt * FT_M if alt is not None else mem.alt
         lat, lon = _num(row.get("latitude")), _num(row.get("longitude"))
         if lat is None or lon is None:
-            out.errors.append(RecordError(source, label, f"{icao}: no position"))
+            out.errors.append(at(f"{icao}: no position"))
             continue
         if mem.gs is None or mem.trk is None or mem.alt is None:
-            out.errors.append(RecordError(source, label, f"{icao}: no velocity or altitude yet"))
+            out.errors.append(at(f"{icao}: no velocity or altitude yet"))
             continue
-        _emit(out, source, label, icao, t, lat, lon, mem.gs, mem.trk, mem.alt, mem.vs)
+        _emit(out, at, icao, t, lat, lon, mem.gs, mem.trk, mem.alt, mem.vs)
     return out
 
 
 def _emit(
     out: AdsbResult,
-    source: str,
-    label: str,
+    at: Callable[[str], Problem],
     icao: str,
     t: float,
     lat: float,
@@ -135,7 +136,7 @@ def _emit(
     vs = vs if vs is not None else 0.0
     problems = state_problems(lat, lon, alt, trk % 360.0, gs, vs)
     if problems:
-        out.errors.append(RecordError(source, label, f"{icao}: " + "; ".join(problems)))
+        out.errors.append(at(f"{icao}: " + "; ".join(problems)))
         return
     out.states.append(TrackState(icao, t, lat, lon, alt, trk % 360.0, gs, vs, TrackSource.ADSB))
 
@@ -159,18 +160,18 @@ def parse_sbs(lines: Iterable[str], source: str) -> AdsbResult:
         line = raw.strip()
         if not line:
             continue
-        label = f"line {lineno}"
+        at = partial(Problem, source, line=lineno)
         f = line.split(",")
         if len(f) < 22 or f[0] != "MSG":
-            out.errors.append(RecordError(source, label, "not an SBS MSG line with 22 fields"))
+            out.errors.append(at("not an SBS MSG line with 22 fields"))
             continue
         kind, icao = f[1], f[4].strip().lower()
         if not icao:
-            out.errors.append(RecordError(source, label, "missing hex ident"))
+            out.errors.append(at("missing hex ident"))
             continue
         t = _sbs_time(f[6], f[7]) or _sbs_time(f[8], f[9])
         if t is None:
-            out.errors.append(RecordError(source, label, f"{icao}: bad date/time"))
+            out.errors.append(at(f"{icao}: bad date/time"))
             continue
         mem = last.setdefault(icao, _Last())
         alt, gs, trk = _num(f[11]), _num(f[12]), _num(f[13])
@@ -186,11 +187,11 @@ def parse_sbs(lines: Iterable[str], source: str) -> AdsbResult:
             continue  # identity, altitude or velocity only: merged, nothing to emit
         if lat is None or lon is None:
             out.errors.append(
-                RecordError(source, label, f"{icao}: position message without position")
+                at(f"{icao}: position message without position")
             )
             continue
         if mem.gs is None or mem.trk is None or mem.alt is None:
-            out.errors.append(RecordError(source, label, f"{icao}: no velocity or altitude yet"))
+            out.errors.append(at(f"{icao}: no velocity or altitude yet"))
             continue
-        _emit(out, source, label, icao, t, lat, lon, mem.gs, mem.trk, mem.alt, mem.vs)
+        _emit(out, at, icao, t, lat, lon, mem.gs, mem.trk, mem.alt, mem.vs)
     return out

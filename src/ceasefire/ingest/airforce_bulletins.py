@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ceasefire.domain import Location, Observation, Side
+from ceasefire.domain.errors import Problem, Severity
 from ceasefire.ingest.csvrows import parse_count, read_csv_rows
 from ceasefire.ingest.ids import content_id, observation_id
 from ceasefire.ingest.localtime import TimeParseError, local_interval
-from ceasefire.ingest.report import IngestReport, RowIssue, Severity
+from ceasefire.ingest.report import IngestReport
 from ceasefire.ingest.weapons import UNKNOWN_KIND, WeaponCatalog
 
 SOURCE = "airforce"
@@ -25,22 +26,22 @@ def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
     for line, row in read_csv_rows(path):
         missing = [c for c in REQUIRED_COLUMNS if c not in row]
         if missing:
-            report.issues.append(RowIssue(str(path), line, f"missing columns {missing}"))
+            report.issues.append(Problem(str(path), f"missing columns {missing}", line=line))
             return report
         try:
             observation, catalogued = _row_to_observation(row, catalog)
         except (TimeParseError, ValueError) as exc:
-            report.issues.append(RowIssue(str(path), line, f"model {row['model']!r}: {exc}"))
+            report.issues.append(Problem(str(path), f"model {row['model']!r}: {exc}", line=line))
             continue
         if report.repeats(observation.id, line, "row with the same content"):
             continue
         if not catalogued:
             report.issues.append(
-                RowIssue(
+                Problem(
                     str(path),
-                    line,
                     f"model {row['model']!r} is not in the weapons catalogue; category 'other'",
-                    Severity.WARNING,
+                    line=line,
+                    severity=Severity.WARNING,
                 )
             )
         report.observations.append(observation)

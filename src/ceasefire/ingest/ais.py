@@ -4,7 +4,7 @@ Handles single and multi-fragment sentences, NMEA 4.10 tag blocks (receiver time
 Gatehouse `$PGHP` wrappers (their time stamps the following sentence). Only position reports
 become states (types 1, 2, 3, 18, 19, 27); other messages are counted, not errors. A line
 that cannot be decoded, or a position report with "not available" values (lat 91, lon 181,
-SOG 102.3 kn, COG 360), is reported as a RecordError naming the line and why.
+SOG 102.3 kn, COG 360), is reported as a Problem naming the line and why.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any
 from pyais.exceptions import InvalidNMEAMessageException, UnknownMessageException
 from pyais.messages import AISSentence, GatehouseSentence, NMEAMessage, NMEASentenceFactory
 
-from ceasefire.domain.track import RecordError, TrackSource, TrackState, state_problems
+from ceasefire.domain.errors import Problem
+from ceasefire.domain.track import TrackSource, TrackState, state_problems
 
 KNOT_MPS = 1852.0 / 3600.0
 POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
@@ -29,7 +30,7 @@ class AisResult:
     """States decoded, errors per line, and how many valid non-position messages were seen."""
 
     states: list[TrackState] = field(default_factory=list)
-    errors: list[RecordError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     other_messages: int = 0
 
 
@@ -81,7 +82,7 @@ def _expire_fragments(
     for key, (first, _) in list(pending.items()):
         if lineno - first > _MAX_FRAGMENT_WAIT:
             del pending[key]
-            out.errors.append(RecordError(source, f"line {first}", "incomplete multi-part message"))
+            out.errors.append(Problem(source, "incomplete multi-part message", line=first))
 
 
 def parse_nmea(lines: Iterable[str | bytes], source: str, default_t: float = 0.0) -> AisResult:
@@ -99,7 +100,7 @@ def parse_nmea(lines: Iterable[str | bytes], source: str, default_t: float = 0.0
             sentence = NMEASentenceFactory.produce(line)
         except (InvalidNMEAMessageException, UnknownMessageException, ValueError) as exc:
             out.errors.append(
-                RecordError(source, f"line {lineno}", f"not a valid NMEA sentence: {exc}")
+                Problem(source, f"not a valid NMEA sentence: {exc}", line=lineno)
             )
             continue
         if isinstance(sentence, GatehouseSentence):
@@ -111,7 +112,7 @@ def parse_nmea(lines: Iterable[str | bytes], source: str, default_t: float = 0.0
         t = _time_of(sentence, wrapper_t, default_t)
         wrapper_t = None
         if not sentence.is_valid:
-            out.errors.append(RecordError(source, f"line {lineno}", "checksum mismatch"))
+            out.errors.append(Problem(source, "checksum mismatch", line=lineno))
             continue
         if sentence.is_single:
             parts = [sentence]
@@ -132,16 +133,16 @@ def parse_nmea(lines: Iterable[str | bytes], source: str, default_t: float = 0.0
             )
         except Exception as exc:  # pyais raises several types for corrupt payloads
             reason = f"empty or corrupt payload ({type(exc).__name__})"
-            out.errors.append(RecordError(source, f"line {lineno}", reason))
+            out.errors.append(Problem(source, reason, line=lineno))
             continue
         if msg.msg_type not in POSITION_TYPES:
             out.other_messages += 1
             continue
         state = _state_from(msg, t)
         if isinstance(state, str):
-            out.errors.append(RecordError(source, f"line {lineno}", f"mmsi {msg.mmsi}: {state}"))
+            out.errors.append(Problem(source, f"mmsi {msg.mmsi}: {state}", line=lineno))
         else:
             out.states.append(state)
     for first, _ in pending.values():
-        out.errors.append(RecordError(source, f"line {first}", "incomplete multi-part message"))
+        out.errors.append(Problem(source, "incomplete multi-part message", line=first))
     return out

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ceasefire.domain import Location, Observation, TimeInterval
+from ceasefire.domain.errors import Problem
 from ceasefire.ingest.csvrows import read_csv_rows
 from ceasefire.ingest.geocoded import parse_point
 from ceasefire.ingest.ids import content_id, observation_id
 from ceasefire.ingest.keywords import classify_target, classify_text
 from ceasefire.ingest.localtime import TimeParseError, local_day
-from ceasefire.ingest.report import IngestReport, RowIssue
+from ceasefire.ingest.report import IngestReport
 
 SOURCE_JSON = "bellingcat"
 SOURCE_CIR = "cir"
@@ -56,14 +57,15 @@ def read_bellingcat_json(path: Path) -> IngestReport:
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        report.issues.append(RowIssue(str(path), exc.lineno, f"not valid JSON: {exc.msg}"))
+        report.issues.append(Problem(str(path), f"not valid JSON: {exc.msg}", line=exc.lineno))
         return report
     if not isinstance(records, list):
-        report.issues.append(RowIssue(str(path), 1, "expected a JSON list of incidents"))
+        report.issues.append(Problem(str(path), "expected a JSON list of incidents"))
         return report
     for index, record in enumerate(records, start=1):
         if not isinstance(record, dict):
-            report.issues.append(RowIssue(str(path), index, "incident is not a JSON object"))
+            problem = Problem(str(path), "not a JSON object", pointer=f"incident #{index}")
+            report.issues.append(problem)
             continue
         try:
             interval = local_day(str(record.get("date") or ""))
@@ -74,7 +76,7 @@ def read_bellingcat_json(path: Path) -> IngestReport:
                 str(record.get("location") or ""),
             )
         except (TimeParseError, ValueError) as exc:
-            report.issues.append(RowIssue(str(path), index, f"incident #{index}: {exc}"))
+            report.issues.append(Problem(str(path), str(exc), pointer=f"incident #{index}"))
             continue
         record_id = content_id(record)
         if report.repeats(record_id, index, "identical incident"):
@@ -102,7 +104,7 @@ def read_cir_csv(path: Path) -> IngestReport:
                 row.get("town/city", "") or row.get("province", ""),
             )
         except (TimeParseError, ValueError) as exc:
-            report.issues.append(RowIssue(str(path), line, f"entry {entry or '?'}: {exc}"))
+            report.issues.append(Problem(str(path), f"entry {entry or '?'}: {exc}", line=line))
             continue
         if report.repeats(entry, line, f"entry {entry}"):
             continue

@@ -12,10 +12,12 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from ceasefire.domain.errors import InvalidInputError
+
 _DATE_IN_NAME = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
-class TerritoryFileError(ValueError):
+class TerritoryFileError(InvalidInputError):
     """A territory file is missing, unreadable, or holds no usable polygon."""
 
 

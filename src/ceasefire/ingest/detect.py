@@ -10,8 +10,9 @@ import json
 from enum import StrEnum
 from pathlib import Path
 
+from ceasefire.domain.errors import Problem
 from ceasefire.ingest.registry import UnknownFormatError
-from ceasefire.ingest.report import IngestReport, RowIssue
+from ceasefire.ingest.report import IngestReport
 from ceasefire.ingest.sources import OBSERVATION_SOURCES, catalog_for
 
 __all__ = ["SourceKind", "UnknownFormatError", "catalog_for", "detect_kind", "read_source"]
@@ -35,11 +36,11 @@ def read_source(path: Path, catalog_dir: Path, kind: SourceKind | None = None) -
         kind = kind or detect_kind(path)
     except UnknownFormatError as exc:
         report = IngestReport(source="unknown", path=str(path))
-        report.issues.append(RowIssue(str(path), 1, str(exc)))
+        report.issues.append(Problem(str(path), str(exc)))
         return report
     try:
         return OBSERVATION_SOURCES.get(str(kind)).read(path, catalog_dir)
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         report = IngestReport(source=str(kind), path=str(path))
-        report.issues.append(RowIssue(str(path), 1, f"cannot read: {exc}"))
+        report.issues.append(Problem(str(path), f"cannot read: {exc}"))
         return report

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ceasefire.domain import TimeInterval, TimePrecision
+from ceasefire.domain.errors import InvalidInputError
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -14,7 +15,7 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})$")
 
 
-class TimeParseError(ValueError):
+class TimeParseError(InvalidInputError):
     """The text is not a date or date-time this adapter understands."""
 
 

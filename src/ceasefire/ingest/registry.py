@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
+from ceasefire.domain.errors import InvalidInputError
+
 #: How much of a file detection looks at: enough for a CSV header or a few NMEA sentences.
 HEAD_BYTES = 4096
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-class UnknownFormatError(ValueError):
+class UnknownFormatError(InvalidInputError):
     """The file is none of the formats a registry knows (or cannot be read to find out)."""
 
 

@@ -1,7 +1,7 @@
 """The live-track formats this system reads, registered by name in `TRACK_FEEDS`.
 
 Same mechanism as the observation sources (`ingest.registry`), for recordings of sensor feeds:
-each format yields `TrackState`s plus one `RecordError` per record it could not use. Every
+each format yields `TrackState`s plus one `Problem` per record it could not use. Every
 format also says which feed it belongs to (`TrackSource.ADSB` or `.AIS`), so `--adsb FILE`
 detects among the ADS-B formats only and a file of the wrong kind is refused by name.
 Detection order: traffic-library JSON, BaseStation/SBS-1 text, AIS NMEA (their first
@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ceasefire.domain.track import RecordError, TrackSource, TrackState
+from ceasefire.domain.errors import Problem
+from ceasefire.domain.track import TrackSource, TrackState
 from ceasefire.ingest.adsb import parse_sbs, parse_traffic_json
 from ceasefire.ingest.ais import parse_nmea
 from ceasefire.ingest.registry import Registry, SniffedFormat, open_binary
@@ -27,7 +28,7 @@ class TrackBatch:
     """What one recording gave: states in file order, and the records that were refused."""
 
     states: list[TrackState] = field(default_factory=list)
-    errors: list[RecordError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ceasefire.domain import Category, Observation, TimeInterval, TimePrecision, WeaponClass
+from ceasefire.domain.errors import Problem
 from ceasefire.ingest.csvrows import parse_count, read_csv_rows
 from ceasefire.ingest.geocoded import parse_point
 from ceasefire.ingest.ids import observation_id
 from ceasefire.ingest.localtime import local_interval
-from ceasefire.ingest.report import IngestReport, RowIssue
+from ceasefire.ingest.report import IngestReport
 
 SOURCE = "ucdp"
 
@@ -83,7 +84,8 @@ def read_ucdp(path: Path) -> IngestReport:
             )
             deaths = parse_count(row.get("best", ""), "best")
         except ValueError as exc:
-            report.issues.append(RowIssue(str(path), line, f"UCDP event {event_id or '?'}: {exc}"))
+            reason = f"UCDP event {event_id or '?'}: {exc}"
+            report.issues.append(Problem(str(path), reason, line=line))
             continue
         if report.repeats(event_id, line, f"event {event_id}"):
             continue

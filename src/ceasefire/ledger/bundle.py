@@ -16,16 +16,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ceasefire.domain.errors import VerificationFailedError
 from ceasefire.ledger.canonical import CanonicalError, canonical_json
 from ceasefire.ledger.checkpoint import CheckpointError, open_checkpoint, verify_cosignature
-from ceasefire.ledger.log import Ledger, LedgerError
+from ceasefire.ledger.log import Ledger, LedgerNotFoundError
 from ceasefire.ledger.merkle import ProofError, leaf_hash, verify_inclusion
 from ceasefire.ledger.note import NoteError, Verifier
 
 BUNDLE_FORMAT = "ceasefire-evidence-bundle/v1"
 
 
-class BundleError(ValueError):
+class BundleError(VerificationFailedError):
     """The bundle does not prove what it claims; the message says which check failed."""
 
 
@@ -45,7 +46,8 @@ def make_bundle(ledger: Ledger, record_id: str) -> dict[str, Any]:
     entry = ledger.entry(record_id)
     signed = ledger.latest_checkpoint()
     if signed is None or signed.checkpoint.size <= entry.index:
-        raise LedgerError([(repr(record_id), "no checkpoint covers it yet; sign one first")])
+        detail = f"no checkpoint covers record {record_id!r} yet; sign one first"
+        raise LedgerNotFoundError(detail)
     size = signed.checkpoint.size
     proof = ledger.inclusion_proof(entry.index, size)
     return {

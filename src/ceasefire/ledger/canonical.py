@@ -22,12 +22,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from ceasefire.domain.errors import InvalidInputError
+
 MAX_SAFE_INTEGER = 2**53 - 1
 
 _encode_string = json.encoder.encode_basestring
 
 
-class CanonicalError(ValueError):
+class CanonicalError(InvalidInputError):
     """A value cannot be serialised canonically; `path` is its JSON path, e.g. ``$.geo[1]``."""
 
     def __init__(self, path: str, reason: str) -> None:

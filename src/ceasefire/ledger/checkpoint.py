@@ -18,6 +18,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+from ceasefire.domain.errors import VerificationFailedError
 from ceasefire.ledger.merkle import HASH_SIZE
 from ceasefire.ledger.note import (
     ALG_COSIGNATURE_V1,
@@ -33,7 +34,7 @@ from ceasefire.ledger.note import (
 )
 
 
-class CheckpointError(ValueError):
+class CheckpointError(VerificationFailedError):
     """A checkpoint is malformed, unsigned, or signed by the wrong key."""
 
 

@@ -25,6 +25,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ceasefire.domain.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    Problem,
+    VerificationFailedError,
+)
 from ceasefire.ledger import tiles
 from ceasefire.ledger.canonical import CanonicalError, canonical_json
 from ceasefire.ledger.checkpoint import (
@@ -53,14 +60,44 @@ META_LOG_KEY = "log_vkey"
 MAX_RECORD_ID = 256
 
 
-class LedgerError(ValueError):
-    """Records were refused or the log is not set up; `problems` lists (record, reason)."""
+#: `Problem.source` of a refused record of a batch. Its pointer is ``[position]``, then the
+#: record's id when it has one (``[3] 'obs-3'``); see `batch_position`.
+BATCH = "batch"
 
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        self.problems = list(problems)
-        text = "; ".join(f"record {who}: {why}" for who, why in self.problems[:10])
-        more = len(self.problems) - 10
-        super().__init__(text + (f"; and {more} more" if more > 0 else ""))
+
+class LedgerError(InvalidInputError):
+    """The log refused a request; `problems` names each refused record and why."""
+
+
+class LedgerConflictError(ConflictError, LedgerError):
+    """The request contradicts the log: another record under a used id, another identity."""
+
+
+class LedgerNotFoundError(NotFoundError, LedgerError):
+    """The log is not initialised, or does not hold what was asked for."""
+
+
+def _refused(position: int, reason: str, rid: str | None = None, at: str | None = None) -> Problem:
+    pointer = f"[{position}]" if rid is None else f"[{position}] {rid!r}"
+    return Problem(BATCH, reason, pointer=pointer, field=at)
+
+
+def batch_position(problem: Problem) -> tuple[int, str | None] | None:
+    """(position in the batch, the rest of the pointer) of a refused record, so a caller that
+    knows where each record came from (a file and line) can say so; None for other problems."""
+    if problem.source != BATCH or not problem.pointer or not problem.pointer.startswith("["):
+        return None
+    index, _, rest = problem.pointer[1:].partition("]")
+    return (int(index), rest.strip() or None) if index.isdigit() else None
+
+
+def _taken(rid: str, index: int) -> Problem:
+    return Problem(BATCH, f"a different record with this id is at index {index}", pointer=repr(rid))
+
+
+def _refuse(problems: Sequence[Problem]) -> LedgerError:
+    count = f"{len(problems)} record" + ("" if len(problems) == 1 else "s")
+    return LedgerError(f"{count} refused; nothing appended", problems)
 
 
 class LeafReceipt(NamedTuple):
@@ -84,16 +121,16 @@ def record_id_of(record: Mapping[str, Any], position: int) -> str:
     """The record's ``id``, checked: a non-empty string without control characters."""
     rid = record.get("id") if isinstance(record, Mapping) else None
     if not isinstance(rid, str) or not rid:
-        raise LedgerError([(f"#{position}", "has no string 'id' field")])
+        raise _refuse([_refused(position, "has no string 'id' field")])
     if len(rid) > MAX_RECORD_ID or any(ord(c) < 0x20 or c == "\x7f" for c in rid):
-        raise LedgerError([(f"#{position}", "id is too long or holds control characters")])
+        raise _refuse([_refused(position, "id is too long or holds control characters")])
     return rid
 
 
 def canonical_entries(records: Iterable[Mapping[str, Any]]) -> list[tuple[str, bytes]]:
     """(record ID, canonical bytes) per record; every refused record is reported at once."""
     out: list[tuple[str, bytes]] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     for position, record in enumerate(records):
         try:
@@ -102,15 +139,15 @@ def canonical_entries(records: Iterable[Mapping[str, Any]]) -> list[tuple[str, b
             problems.extend(exc.problems)
             continue
         if rid in seen:
-            problems.append((f"#{position} {rid!r}", "appears twice in the same batch"))
+            problems.append(_refused(position, "appears twice in the same batch", rid))
             continue
         seen.add(rid)
         try:
             out.append((rid, canonical_json(record)))
         except CanonicalError as exc:
-            problems.append((f"#{position} {rid!r}", str(exc)))
+            problems.append(_refused(position, exc.reason, rid, exc.path))
     if problems:
-        raise LedgerError(problems)
+        raise _refuse(problems)
     return out
 
 
@@ -144,11 +181,11 @@ class Ledger:
     def initialise(storage: LedgerStorage, origin: str, log_key: Verifier) -> None:
         """Name the log and fix its public key; refuses to change an existing log's identity."""
         if "\n" in origin or not origin.strip():
-            raise LedgerError([("(log)", f"origin {origin!r} must be one non-empty line")])
+            raise LedgerError(f"origin {origin!r} must be one non-empty line")
         for key, value in ((META_ORIGIN, origin), (META_LOG_KEY, log_key.vkey())):
             old = storage.get_meta(key)
             if old is not None and old != value:
-                raise LedgerError([("(log)", f"already initialised with {key} {old!r}")])
+                raise LedgerConflictError(f"the log is already initialised with {key} {old!r}")
             storage.set_meta(key, value)
 
     @property
@@ -156,7 +193,7 @@ class Ledger:
         """The checkpoint origin line, naming this deployment's log."""
         value = self.storage.get_meta(META_ORIGIN)
         if value is None:
-            raise LedgerError([("(log)", "not initialised: no origin")])
+            raise LedgerNotFoundError("the log is not initialised: no origin")
         return value
 
     @property
@@ -164,7 +201,7 @@ class Ledger:
         """The log's public key, as recorded at initialisation."""
         value = self.storage.get_meta(META_LOG_KEY)
         if value is None:
-            raise LedgerError([("(log)", "not initialised: no log key")])
+            raise LedgerNotFoundError("the log is not initialised: no log key")
         return Verifier.from_vkey(value)
 
     @property
@@ -186,7 +223,9 @@ class Ledger:
         blobs = self.storage.read_tiles(keys)
         missing = [k for k in keys if k not in blobs]
         if missing:
-            raise StorageError(f"right-edge tiles {missing} are missing for size {size}")
+            raise VerificationFailedError(
+                f"the store is damaged: right-edge tiles {missing} are missing for size {size}"
+            )
         self._size = size
         self._edge = {level: blobs[(level, index)] for level, index in keys}
 
@@ -200,7 +239,7 @@ class Ledger:
             stored = self.storage.entry(index)
             if stored is not None and stored.data == data:
                 return LeafReceipt(index, rid, leaf_hash(data))
-            raise LedgerError([(repr(rid), f"a different record with this id is at index {index}")])
+            raise LedgerConflictError("the id is taken by a different record", [_taken(rid, index)])
         return self.append_entries([(rid, data)])[0]
 
     def append_many(self, records: Iterable[Mapping[str, Any]]) -> list[LeafReceipt]:
@@ -220,7 +259,7 @@ class Ledger:
         """`append_missing` for entries already canonical (the store's records carry their
         bytes), with `append_entries`'s promise about those bytes."""
         fresh: list[tuple[str, bytes]] = []
-        problems: list[tuple[str, str]] = []
+        problems: list[Problem] = []
         for rid, data in entries:
             index = self.storage.index_of(rid)
             if index is None:
@@ -228,9 +267,10 @@ class Ledger:
                 continue
             stored = self.storage.entry(index)
             if stored is None or stored.data != data:
-                problems.append((repr(rid), f"a different record with this id is at index {index}"))
+                problems.append(_taken(rid, index))
         if problems:
-            raise LedgerError(problems)
+            detail = f"{len(problems)} id(s) taken by different records; nothing appended"
+            raise LedgerConflictError(detail, problems)
         return self.append_entries(fresh)
 
     def append_entries(self, entries: Sequence[tuple[str, bytes]]) -> list[LeafReceipt]:
@@ -261,7 +301,7 @@ class Ledger:
     def checkpoint(self, signer: Signer) -> SignedCheckpoint:
         """Sign and store a checkpoint of the current tree; the key must be the log's key."""
         if signer.verifier() != self.log_key:
-            raise LedgerError([("(log)", f"key {signer.name} is not this log's key")])
+            raise LedgerError(f"key {signer.name} is not this log's key")
         signed = sign_checkpoint(Checkpoint(self.origin, self._size, self.root()), signer)
         self.storage.save_checkpoint(self._size, signed.format())
         return signed
@@ -309,7 +349,7 @@ class Ledger:
         index = self.storage.index_of(record_id)
         entry = None if index is None else self.storage.entry(index)
         if entry is None:
-            raise LedgerError([(repr(record_id), "is not in the ledger")])
+            raise LedgerNotFoundError(f"record {record_id!r} is not in the ledger")
         return entry
 
     def latest_checkpoint(self) -> SignedCheckpoint | None:

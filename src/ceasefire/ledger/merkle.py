@@ -18,6 +18,8 @@ import hashlib
 from collections.abc import Sequence
 from typing import Protocol
 
+from ceasefire.domain.errors import VerificationFailedError
+
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 _LEAF_PREFIX = b"\x00"
@@ -27,7 +29,7 @@ NodeCoord = tuple[int, int]
 """(height, index) of a complete, aligned subtree."""
 
 
-class ProofError(ValueError):
+class ProofError(VerificationFailedError):
     """A proof, root or argument failed verification; the message says which step."""
 
 

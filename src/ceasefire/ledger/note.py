@@ -27,14 +27,20 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from ceasefire.domain.errors import VerificationFailedError
+
 ALG_ED25519 = 0x01
 ALG_COSIGNATURE_V1 = 0x04
 _DASH = "\u2014 "
 MAX_SIGNATURES = 100
 
 
-class NoteError(ValueError):
-    """A note or key is malformed, or a signature does not verify."""
+class NoteError(VerificationFailedError):
+    """A note or key is malformed, or a signature does not verify.
+
+    Both are a failed check of signed evidence; where the bad key is the user's own input (a
+    key file on the command line) the caller reports it as invalid input instead.
+    """
 
 
 def key_id(name: str, alg: int, public_key: bytes) -> bytes:

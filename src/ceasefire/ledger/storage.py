@@ -13,11 +13,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ceasefire.domain.errors import ConflictError
 from ceasefire.ledger.tiles import TileKey
 
 
-class StorageError(RuntimeError):
-    """The store refused a write (e.g. another writer got there first); nothing was written."""
+class StorageError(ConflictError):
+    """The store refused a write because it no longer holds what the writer assumed (another
+    writer got there first, or an id is already stored); nothing was written. A conflict, not
+    an outage: re-read the log, then decide whether to write again."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ceasefire.domain.errors import (
+    ConflictError,
+    ForkDetectedError,
+    InvalidInputError,
+    VerificationFailedError,
+)
 from ceasefire.ledger.checkpoint import (
     CheckpointError,
     SignedCheckpoint,
@@ -38,11 +44,11 @@ from ceasefire.ledger.merkle import ProofError, verify_consistency
 from ceasefire.ledger.note import Signature, Signer, Verifier
 
 
-class WitnessError(ValueError):
+class WitnessError(InvalidInputError):
     """A request the witness cannot act on (malformed, or not signed by the log)."""
 
 
-class SizeConflictError(WitnessError):
+class SizeConflictError(ConflictError, WitnessError):
     """The request assumed another old size (tlog-witness 409); retry from `witness_size`."""
 
     def __init__(self, witness_size: int, request_size: int) -> None:
@@ -52,7 +58,11 @@ class SizeConflictError(WitnessError):
         self.witness_size = witness_size
 
 
-class ForkDetected(Exception):  # noqa: N818 -- it is an alarm, not an error of ours
+class EvidenceError(VerificationFailedError, WitnessError):
+    """Fork evidence that proves nothing: not signed by the given log key, or no fork in it."""
+
+
+class ForkDetected(ForkDetectedError):  # noqa: N818 -- it is an alarm, not an error of ours
     """The log presented a view that contradicts a checkpoint it signed before."""
 
     def __init__(
@@ -84,7 +94,7 @@ class ForkDetected(Exception):  # noqa: N818 -- it is an alarm, not an error of 
 
 
 def check_evidence(evidence: dict[str, Any], log_key: Verifier) -> str:
-    """Re-check fork evidence offline; return what it proves, raise WitnessError if nothing.
+    """Re-check fork evidence offline; return what it proves, raise EvidenceError if nothing.
 
     Two checkpoints signed by the log's key for the same size with different
     roots prove a split view outright. Otherwise the evidence proves the log
@@ -99,15 +109,15 @@ def check_evidence(evidence: dict[str, Any], log_key: Verifier) -> str:
         second = open_checkpoint(evidence["conflicting_checkpoint"], log_key)
         proof = [base64.b64decode(p, validate=True) for p in evidence["consistency_proof"]]
     except (KeyError, TypeError, binascii.Error, ValueError) as exc:
-        raise WitnessError(
+        raise EvidenceError(
             f"evidence does not hold two checkpoints signed by the log: {exc}"
         ) from None
     a, b = first.checkpoint, second.checkpoint
     if a.origin != b.origin:
-        raise WitnessError("the two checkpoints are for different logs")
+        raise EvidenceError("the two checkpoints are for different logs")
     if a.size == b.size:
         if a.root_hash == b.root_hash:
-            raise WitnessError("the two checkpoints agree: no fork")
+            raise EvidenceError("the two checkpoints agree: no fork")
         return f"split view proven: two signed roots for tree size {a.size}"
     old, new = (a, b) if a.size < b.size else (b, a)
     try:
@@ -117,7 +127,7 @@ def check_evidence(evidence: dict[str, Any], log_key: Verifier) -> str:
             f"the log signed trees of {old.size} and {new.size} entries and the proof it gave "
             f"does not link them ({exc}); a consistency proof from the log is needed to refute it"
         )
-    raise WitnessError(
+    raise EvidenceError(
         "the offered consistency proof is valid: the checkpoints are consistent, no fork"
     )
 
