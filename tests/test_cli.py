@@ -4,6 +4,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ceasefire.cli import app
+from ceasefire.store import SqliteStore
 
 runner = CliRunner()
 
@@ -31,6 +32,26 @@ def test_ingest_is_idempotent_and_reports_bad_rows(tmp_path: Path, data: Path) -
     again = runner.invoke(app, ["ingest", "--db", str(db), str(source), "--strict"])
     assert again.exit_code == 1  # --strict: rows were rejected
     assert "6634 observations stored" in again.stdout
+
+
+def test_store_url_and_reported_by(tmp_path: Path, data: Path, agreements: Path) -> None:
+    url = f"sqlite:///{tmp_path}/url.db"
+    incidents = data / "events" / "bellingcat_incidents.json"
+    args = ["ingest", "--db", url, str(incidents), "--reported-by", "mission/monitor-7"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"2513 observations stored in {url}" in result.stdout
+    store = SqliteStore(tmp_path / "url.db")
+    observations = store.observations()
+    store.close()
+    assert {o.reported_by for o in observations} == {"mission/monitor-7"}
+    easter = str(agreements / "easter-truce-2025.yaml")
+    assessed = runner.invoke(app, ["assess", "-a", easter, "--db", url, "--json"])
+    assert assessed.exit_code == 0, assessed.output
+    assert json.loads(assessed.stdout)["summary"]["possible"]["findings"] == 2
+    unknown = runner.invoke(app, ["ingest", "--db", "mysql://x/y", str(incidents)])
+    assert unknown.exit_code == 2  # usage: no backend for that scheme
+    assert "no store backend for 'mysql'" in unknown.output
 
 
 def test_assess_from_a_database(tmp_path: Path, data: Path, agreements: Path) -> None:

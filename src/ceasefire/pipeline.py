@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ceasefire.agreement import compile_agreement, load_agreement
@@ -43,14 +43,19 @@ def ingest_files(
     paths: Sequence[Path],
     kind: SourceKind | None = None,
     progress: Progress = _quiet,
+    reported_by: str = "",
 ) -> list[IngestOutcome]:
     """Read each file into the store (and, when the store keeps a ledger, into the ledger in
-    the same transaction); each file is one unit of work."""
+    the same transaction); each file is one unit of work. `reported_by` names who submitted
+    the files (an organisation, a feed) on every observation; empty for an operator's import."""
     outcomes = []
     for path in paths:
         progress(f"reading {path.name}")
         report = read_source(path, data_dir() / "missile_attacks", kind)
-        stored = store.add_observations(report.observations)
+        observations = report.observations
+        if reported_by:
+            observations = [replace(o, reported_by=reported_by) for o in observations]
+        stored = store.add_observations(observations)
         outcomes.append(IngestOutcome(report, stored))
     return outcomes
 

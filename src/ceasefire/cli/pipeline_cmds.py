@@ -54,10 +54,12 @@ def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
             console.print(f"... and {len(issues) - MAX_ISSUES_SHOWN} more in {outcome.report.path}")
 
 
-def ingest_or_exit(store: Store, files: list[Path], kind: SourceKind | None) -> list[IngestOutcome]:
+def ingest_or_exit(
+    store: Store, files: list[Path], kind: SourceKind | None, reported_by: str = ""
+) -> list[IngestOutcome]:
     """Ingest; a different record stored under a used id is a conflict (exit 5)."""
     try:
-        return ingest_files(store, files, kind)
+        return ingest_files(store, files, kind, reported_by=reported_by)
     except ConflictingRecordError as exc:
         raise ConflictError(f"{exc}; nothing from that file was stored") from None
 
@@ -69,11 +71,17 @@ def ingest(
         SourceKind | None, typer.Option(help="Source format; detected from the header if unset.")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 if any row was rejected.")] = False,
+    reported_by: Annotated[
+        str,
+        typer.Option(
+            help="Who submitted these files (an organisation or feed), kept on every observation."
+        ),
+    ] = "",
 ) -> None:
     """Import source files into the store; bad rows are listed and skipped, good rows load."""
     store = open_store(db or DEFAULT_DB)
     try:
-        outcomes = ingest_or_exit(store, files, kind)
+        outcomes = ingest_or_exit(store, files, kind, reported_by)
         _print_ingest(error_console(), outcomes)
         typer.echo(f"{store.count_observations()} observations stored in {db or DEFAULT_DB}")
         ledger = store.ledger()

@@ -3,9 +3,11 @@
 What a backend promises (tests/store_contract.py checks every one of them on every backend):
 
 - **Records are immutable and versioned.** A record is kept in its `ceasefire.records` envelope,
-  byte for byte what the evidence ledger commits to. Storing the same record again adds nothing;
-  a *different* record under a used id is refused (`ConflictingRecordError`) unless it is
-  explicitly a correction (`supersede`), which keeps the predecessor and records a transition.
+  byte for byte what the evidence ledger commits to. Storing the same record again adds nothing
+  (nor does a version a correction has since replaced: re-reading a source file must not undo
+  the correction); a *different* record under a used id is refused (`ConflictingRecordError`)
+  unless it is explicitly a correction (`supersede`), which keeps the predecessor and records a
+  transition.
 - **One unit of work.** Every write call is atomic, and the store write and the ledger append of
   the same records happen in one database transaction: both or neither. Calls made inside
   ``with store.unit_of_work():`` share that one transaction.
@@ -31,7 +33,7 @@ from ceasefire.domain import Finding, Observation, RecordRef, Transition
 from ceasefire.domain.errors import ConflictError
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Verifier
-from ceasefire.records import Record
+from ceasefire.records import Record, decode
 
 T = TypeVar("T")
 
@@ -74,8 +76,7 @@ class StoredRecord:
     """The store-wide change number of this version's last change (insert or retirement)."""
 
     def value(self) -> Record:
-        from ceasefire.records import decode
-
+        """The domain record, decoded with the codec of the version it was written in."""
         return decode(self.data)
 
 
