@@ -24,6 +24,7 @@ from ceasefire.domain import (
     RecordRef,
     TimeInterval,
     TimePrecision,
+    Transition,
     Verdict,
 )
 from ceasefire.domain.errors import ConflictError, NotFoundError
@@ -77,6 +78,12 @@ def finding(agreement: str, o: Observation, verdict: Verdict, reason: str = "r")
         reason=reason,
         certainty=1.0,
     )
+
+
+def correct(store: Store, stored: Observation, launched: int) -> Transition:
+    """An analyst's correction of the launched count of a stored observation."""
+    ref = RecordRef(RecordKind.OBSERVATION, stored.id)
+    return store.supersede(ref, replace(stored, launched=launched), actor="a", reason="r", at=T0)
 
 
 def ids(observations: list[Observation]) -> list[str]:
@@ -245,13 +252,7 @@ def test_change_feed_returns_inserts_and_retirements_after_a_cursor(store: Store
     assert [c.ref.id for c in page.items] == [obs(1).id, obs(2).id]
     cursor = int(page.next or 0)
     assert store.changes(cursor).items == []
-    store.supersede(
-        RecordRef(RecordKind.OBSERVATION, obs(1).id),
-        replace(obs(1), launched=1),
-        actor="a",
-        reason="r",
-        at=T0,
-    )
+    correct(store, obs(1), launched=1)
     later = store.changes(cursor)
     kinds = [(c.ref.kind, c.current) for c in later.items]
     assert kinds == [
@@ -291,13 +292,7 @@ def test_ledger_holds_exactly_the_stored_bytes(store: Store) -> None:
     assert store.initialise_ledger("test/store", key.verifier()).size == 10  # the backlog
     store.add_observations([obs(n) for n in range(15)])
     store.replace_findings("x", [finding("x", obs(1), Verdict.POSSIBLE)])
-    store.supersede(
-        RecordRef(RecordKind.OBSERVATION, obs(2).id),
-        replace(obs(2), launched=5),
-        actor="a",
-        reason="r",
-        at=T0,
-    )
+    correct(store, obs(2), launched=5)
     ledger = store.ledger()
     assert ledger is not None
     stored = list(store.stored_records())
