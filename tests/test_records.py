@@ -159,6 +159,22 @@ def test_envelope_is_canonical_and_round_trips(record: Record, prefix: str, name
     assert decode(encoded.data) == record
 
 
+def test_numbers_come_back_with_their_types() -> None:
+    """RFC 8785 writes 48.0 as 48; equality would not notice an int coming back, a report would."""
+    whole = replace(OBSERVATION, location=Location(lat=48.0, lon=0.0, uncertainty_m=500.0))
+    back = decode(encode(whole).data)
+    assert isinstance(back, Observation)
+    assert [type(v) for v in (back.location.lat, back.location.lon)] == [float, float]
+    assert type(back.location.uncertainty_m) is float
+    assert type(back.launched) is int
+    finding = decode(encode(replace(FINDING, certainty=1.0)).data)
+    assert isinstance(finding, Finding)
+    assert type(finding.certainty) is float
+    incident = decode(encode(replace(INCIDENT, confidence=1.0)).data)
+    assert isinstance(incident, Incident)
+    assert type(incident.confidence) is float
+
+
 def test_a_changed_record_gets_a_new_ledger_id_the_same_record_the_same() -> None:
     again = replace(OBSERVATION, extras=dict(OBSERVATION.extras))
     assert encode(again).ledger_id == encode(OBSERVATION).ledger_id

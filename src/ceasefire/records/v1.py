@@ -68,9 +68,18 @@ def _location(loc: Location) -> Body:
     }
 
 
+def _float(value: float | None) -> float | None:
+    """JSON has one number type and RFC 8785 writes 500.0 as ``500``: give floats back as floats,
+    or a reader (and every report printed from it) would see 0 where the source said 0.0."""
+    return None if value is None else float(value)
+
+
 def _load_location(data: Body) -> Location:
     return Location(
-        lat=data["lat"], lon=data["lon"], uncertainty_m=data["uncertainty_m"], region=data["region"]
+        lat=_float(data["lat"]),
+        lon=_float(data["lon"]),
+        uncertainty_m=float(data["uncertainty_m"]),
+        region=data["region"],
     )
 
 
