@@ -1,0 +1,121 @@
+"""Store benchmark: what writing records and their ledger entries in one transaction costs.
+
+Run (about a minute)::
+
+    .venv/bin/python bench/bench_store.py            # the bundled real observations
+    .venv/bin/python bench/bench_store.py --repeat 5
+
+On the bundled real data (every observation of `make demo`), in the same run:
+
+- encode: the records' versioned envelopes (`ceasefire.records.encode`), nothing written;
+- store only: `SqliteStore.add_observations` into a store that keeps no ledger;
+- store + ledger: the same into a store with an initialised ledger, one transaction each
+  (the unit of work: the records, their ledger entries and tiles commit together);
+- ledger only (baseline): the same envelope bytes appended straight to a `Ledger` on its own
+  SQLite file, as the pipeline did before both shared a transaction;
+- re-import: the same observations again into the store + ledger (nothing new; every record
+  is checked against the store and the log).
+
+Each figure is the median of `--repeat` runs into a fresh temporary file. Printed as a Markdown
+table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ceasefire.domain import Observation
+from ceasefire.ledger.log import Ledger
+from ceasefire.ledger.note import Signer
+from ceasefire.paths import bundled_sources, data_dir
+from ceasefire.pipeline import read_source
+from ceasefire.records import encode
+from ceasefire.store import SqliteStore
+from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
+
+ORIGIN = "bench/store"
+
+
+def bundled_observations() -> list[Observation]:
+    out: list[Observation] = []
+    for path in bundled_sources():
+        out += read_source(path, data_dir() / "missile_attacks").observations
+    return out
+
+
+def median_seconds(runs: int, work: Callable[[Path], None]) -> float:
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            work(Path(tmp))
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    observations = bundled_observations()
+    key = Signer.generate(ORIGIN)
+    n = len(observations)
+
+    def encode_all(_: Path) -> None:
+        for o in observations:
+            encode(o)
+
+    def store_only(tmp: Path) -> None:
+        store = SqliteStore(tmp / "s.db")
+        store.add_observations(observations)
+        store.close()
+
+    def ledgered_store(tmp: Path) -> SqliteStore:
+        store = SqliteStore(tmp / "s.db")
+        store.initialise_ledger(ORIGIN, key.verifier())
+        store.add_observations(observations)
+        return store
+
+    def store_and_ledger(tmp: Path) -> None:
+        ledgered_store(tmp).close()
+
+    def ledger_only(tmp: Path) -> None:
+        storage = SqliteLedgerStorage(tmp / "l.db")
+        Ledger.initialise(storage, ORIGIN, key.verifier())
+        entries = [(e.ledger_id, e.data) for e in map(encode, observations)]
+        Ledger(storage).append_missing_entries(entries)
+        storage.close()
+
+    rows = [
+        ("encode envelopes", median_seconds(args.repeat, encode_all)),
+        ("store only (no ledger)", median_seconds(args.repeat, store_only)),
+        ("store + ledger, one transaction", median_seconds(args.repeat, store_and_ledger)),
+        ("ledger only (baseline: encode + append)", median_seconds(args.repeat, ledger_only)),
+    ]
+    reimport = []
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = ledgered_store(Path(tmp))
+            start = time.perf_counter()
+            again = store.add_observations(observations)
+            reimport.append(time.perf_counter() - start)
+            assert again.added == 0
+            assert again.logged == 0
+            store.close()
+    rows.append(("re-import (nothing new)", statistics.median(reimport)))
+
+    base = dict(rows)["ledger only (baseline: encode + append)"]
+    print(f"{n} observations (the bundled real data), median of {args.repeat} runs\n")
+    print("| step | seconds | records/s | vs ledger only |")
+    print("|---|---:|---:|---:|")
+    for name, seconds in rows:
+        print(f"| {name} | {seconds:.2f} | {n / seconds:,.0f} | {seconds / base:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
