@@ -30,10 +30,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ceasefire.domain import Observation
+from ceasefire.ingest.detect import read_source
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Signer
 from ceasefire.paths import bundled_sources, data_dir
-from ceasefire.pipeline import read_source
 from ceasefire.records import encode
 from ceasefire.store import SqliteStore
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage

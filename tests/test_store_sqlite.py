@@ -121,6 +121,9 @@ def test_a_store_from_before_versioned_records_is_refused_clearly(tmp_path: Path
         raw.execute("CREATE TABLE observations (id TEXT PRIMARY KEY, body TEXT)")
     with pytest.raises(StorageUnavailableError, match=r"older ceasefire.*ingest the sources again"):
         SqliteStore(old)
+    with sqlite3.connect(old) as raw:  # and the old file was left as it was
+        tables = [name for (name,) in raw.execute("SELECT name FROM sqlite_master")]
+    assert tables == ["observations", "sqlite_autoindex_observations_1"]
 
 
 def test_urls_and_paths_open_the_same_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

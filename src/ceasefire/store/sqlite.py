@@ -147,22 +147,22 @@ class SqliteStore:
     def _conn(self) -> sqlite3.Connection:
         if self._memory:
             if self._shared is None:
-                self._shared = self._open(":memory:", check_same_thread=False)
+                self._shared = self._open(":memory:")
             return self._shared
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            db = self._open(self.path, check_same_thread=False)
+            db = self._open(self.path)
             self._local.db = db
         return db
 
-    def _open(self, path: str, *, check_same_thread: bool) -> sqlite3.Connection:
+    def _open(self, path: str) -> sqlite3.Connection:
+        """A connection with the schema in place. Not tied to its thread, so that `close` may
+        close every thread's connection; each is still used by one thread only."""
         try:
             db = sqlite3.connect(
-                path,
-                isolation_level=None,
-                timeout=BUSY_TIMEOUT_S,
-                check_same_thread=check_same_thread,
+                path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
             )
+            self._refuse_legacy(db)
             prepare_writable(db)
             db.executescript(SCHEMA)
             tune_for_reading(db)
@@ -172,15 +172,19 @@ class SqliteStore:
             self._connections.append(db)
         return db
 
-    def _check_format(self, db: sqlite3.Connection) -> None:
+    def _refuse_legacy(self, db: sqlite3.Connection) -> None:
+        """Refuse a file of the layout before versioned records, before adding anything to it."""
         legacy = db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'observations'"
         ).fetchone()
         if legacy is not None:
+            db.close()
             raise StorageUnavailableError(
                 f"{self.url} was written by an older ceasefire (store format 1, before versioned"
                 " records); ingest the sources again into a new file"
             )
+
+    def _check_format(self, db: sqlite3.Connection) -> None:
         with self._locked():
             db.execute(
                 "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('format', ?)",
@@ -273,10 +277,7 @@ class SqliteStore:
             Ledger.initialise(self._ledger_storage, origin, log_key)
             ledger = Ledger(self._ledger_storage)
             self._ledger_open = ledger
-            backlog = [
-                EncodedRecord(r.ref, r.ledger_id, r.schema, r.data) for r in self.stored_records()
-            ]
-            ledger.append_missing_entries([(e.ledger_id, e.data) for e in backlog])
+            ledger.append_missing_entries([(r.ledger_id, r.data) for r in self.stored_records()])
         reader = self.ledger()
         assert reader is not None
         return reader
