@@ -1,0 +1,352 @@
+"""The store contract implemented once, over a narrow set of table operations per backend.
+
+Every decision the contract makes — is this record new, stored already, or a conflict; which
+findings an assessment retires; what a correction records; what goes into the ledger — lives
+here, so that two backends cannot disagree about it. A backend (`SqliteStore`, `MemoryStore`,
+later PostgreSQL) supplies only storage: a transaction with savepoints, a handful of lookups,
+insert and retire, and the reads. The ledger's storage must share the backend's transaction,
+which is what makes a record and its ledger entry one unit of work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
+
+from ceasefire.domain import Finding, Observation, RecordKind, RecordRef, Transition
+from ceasefire.domain.errors import ConflictError, NotFoundError
+from ceasefire.domain.workflow import CURRENT, SUPERSEDED
+from ceasefire.ledger.log import META_ORIGIN, Ledger
+from ceasefire.ledger.note import Verifier
+from ceasefire.ledger.storage import LedgerStorage
+from ceasefire.records import EncodedRecord, Record, decode, encode, encode_many
+from ceasefire.store.contract import (
+    MAX_PAGE,
+    AddResult,
+    ConflictingRecordError,
+    ObservationQuery,
+    Page,
+    StoredRecord,
+)
+
+#: (record, its envelope) as handed to a backend's insert.
+Item = tuple[Record, EncodedRecord]
+
+
+def utc_text(moment: datetime) -> str:
+    """ISO text in UTC with a fixed width, so string order is time order."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def index_columns(record: Record) -> tuple[str | None, ...]:
+    """(source, start_utc, end_utc, agreement_id, subject, verdict): what the queries filter on;
+    None where a kind has no such value."""
+    if isinstance(record, Observation):
+        interval = record.interval
+        return (record.source, utc_text(interval.start), utc_text(interval.end), None, None, None)
+    if isinstance(record, Finding):
+        return (None, None, None, record.agreement_id, str(record.subject), str(record.verdict))
+    if isinstance(record, Transition):
+        return (None, None, None, None, str(record.subject), None)
+    return (None, None, None, None, None, None)
+
+
+class RecordStore(ABC):
+    """The `Store` contract over a backend's table operations (the abstract methods)."""
+
+    url: str
+
+    def __init__(self, ledger_storage: LedgerStorage) -> None:
+        self._ledger_storage = ledger_storage
+        #: Serialises writers of this process; other processes queue in the backend.
+        self._write_lock = threading.RLock()
+        #: The writers' view of the log, used under the write lock only; readers get their
+        #: own (`ledger()`), so a reader's refresh never moves a writer's size under it.
+        self._writer: Ledger | None = None
+        self._reader: Ledger | None = None
+
+    # -- what a backend provides ------------------------------------------------------
+
+    @abstractmethod
+    def _transaction(self) -> AbstractContextManager[bool]:
+        """Begin a transaction (a savepoint when one is open in this thread); commit on exit,
+        roll back store *and* ledger storage on an exception. Yields True when outermost."""
+
+    @abstractmethod
+    def _reading(self) -> AbstractContextManager[object]:
+        """Held around every read (a backend with one connection serialises them)."""
+
+    @abstractmethod
+    def _current_ledger_ids(self, kind: RecordKind, ids: Sequence[str]) -> dict[str, str]:
+        """Record id -> ledger id of the current version, for the ids that have one."""
+
+    @abstractmethod
+    def _current_findings(self, agreement_id: str) -> dict[str, str]:
+        """Finding id -> ledger id of the agreement's current findings."""
+
+    @abstractmethod
+    def _was_stored(self, encoded: EncodedRecord) -> bool:
+        """Whether this exact version of the record is stored and no longer current."""
+
+    @abstractmethod
+    def _next_change(self) -> int:
+        """The next store-wide change number (inside the transaction)."""
+
+    @abstractmethod
+    def _insert(self, items: Sequence[Item], change: int) -> None:
+        """Store each item as the current version of its record, with change numbers
+        `change`, `change` + 1, ..."""
+
+    @abstractmethod
+    def _retire(self, ref: RecordRef, successor: str | None, change: int) -> None:
+        """Mark the current version of `ref` not current, replaced by `successor` (or none)."""
+
+    @abstractmethod
+    def _versions(self, ref: RecordRef) -> list[tuple[int, StoredRecord]]:
+        """(insertion number, version) of every version stored under `ref`."""
+
+    @abstractmethod
+    def _superseded_by(self, ledger_ids: Sequence[str]) -> list[tuple[int, StoredRecord]]:
+        """(insertion number, version) of the versions replaced by any of `ledger_ids`."""
+
+    @abstractmethod
+    def _observation_bodies(
+        self, query: ObservationQuery, after: str | None, limit: int | None
+    ) -> list[bytes]:
+        """Envelopes of current observations matching `query` with id > `after`, by id."""
+
+    @abstractmethod
+    def _finding_bodies(self, agreement_id: str) -> list[bytes]:
+        """Envelopes of the agreement's current findings, by id."""
+
+    @abstractmethod
+    def get(self, ref: RecordRef) -> StoredRecord | None: ...
+
+    @abstractmethod
+    def count_observations(self) -> int: ...
+
+    @abstractmethod
+    def changes(self, since: int = 0, limit: int = 1000) -> Page[StoredRecord]: ...
+
+    @abstractmethod
+    def stored_records(self) -> Iterator[StoredRecord]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- unit of work and ledger --------------------------------------------------------
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """One transaction for the store and the ledger; nested blocks become savepoints."""
+        with self._write_lock:
+            try:
+                with self._transaction() as outermost:
+                    if outermost:
+                        self._writer = self._open_writer()
+                    yield
+            except BaseException:
+                if self._writer is not None:
+                    self._writer.reset()  # its cached size and tiles may be rolled back
+                raise
+
+    def _open_writer(self) -> Ledger | None:
+        """The log as of now (inside the write transaction: nobody appends behind our back)."""
+        if self._ledger_storage.get_meta(META_ORIGIN) is None:
+            return None
+        if self._writer is None:
+            return Ledger(self._ledger_storage)
+        self._writer.refresh()
+        return self._writer
+
+    def _log(self, encoded: Sequence[EncodedRecord]) -> int:
+        """Append, inside the current unit of work, what the log does not hold yet."""
+        if self._writer is None:
+            return 0
+        return len(self._writer.append_missing_entries([(e.ledger_id, e.data) for e in encoded]))
+
+    def ledger(self) -> Ledger | None:
+        with self._reading():
+            if self._ledger_storage.get_meta(META_ORIGIN) is None:
+                return None
+            if self._reader is None:
+                self._reader = Ledger(self._ledger_storage)
+            else:
+                self._reader.refresh()
+            return self._reader
+
+    def initialise_ledger(self, origin: str, log_key: Verifier) -> Ledger:
+        with self.unit_of_work():
+            Ledger.initialise(self._ledger_storage, origin, log_key)
+            self._writer = Ledger(self._ledger_storage)
+            self._writer.append_missing_entries(
+                [(r.ledger_id, r.data) for r in self.stored_records()]
+            )
+        reader = self.ledger()
+        assert reader is not None
+        return reader
+
+    # -- writing ----------------------------------------------------------------------
+
+    def add_observations(self, observations: Sequence[Observation]) -> AddResult:
+        return self.add_records(observations)
+
+    def add_records(self, records: Sequence[Record]) -> AddResult:
+        encoded = encode_many(records)
+        with self.unit_of_work():
+            by_kind: dict[RecordKind, list[str]] = {}
+            for e in encoded:
+                by_kind.setdefault(e.ref.kind, []).append(e.ref.id)
+            known = {
+                RecordRef(kind, rid): lid
+                for kind, ids in by_kind.items()
+                for rid, lid in self._current_ledger_ids(kind, ids).items()
+            }
+            fresh: list[Item] = []
+            present = 0
+            for record, e in zip(records, encoded, strict=True):
+                current = known.get(e.ref)
+                if current is None:
+                    known[e.ref] = e.ledger_id
+                    fresh.append((record, e))
+                elif current == e.ledger_id or self._was_stored(e):
+                    present += 1  # stored already, or a version a correction has replaced
+                else:
+                    raise ConflictingRecordError(
+                        str(e.ref),
+                        "stored already with different content (a correction must supersede it)",
+                    )
+            self._insert(fresh, self._next_change())
+            logged = self._log(encoded)
+        return AddResult(len(fresh), present, logged)
+
+    def replace_findings(self, agreement_id: str, findings: Sequence[Finding]) -> AddResult:
+        for finding in findings:
+            if finding.agreement_id != agreement_id:
+                raise ConflictError(
+                    f"finding {finding.id} belongs to {finding.agreement_id}, not {agreement_id}"
+                )
+        encoded = encode_many(findings)
+        with self.unit_of_work():
+            current = self._current_findings(agreement_id)
+            change = self._next_change()
+            fresh: list[Item] = []
+            present = 0
+            wanted: set[str] = set()
+            for finding, e in zip(findings, encoded, strict=True):
+                if finding.id in wanted:
+                    raise ConflictError(f"finding {finding.id} appears twice in one assessment")
+                wanted.add(finding.id)
+                old = current.get(finding.id)
+                if old == e.ledger_id:
+                    present += 1
+                    continue
+                if old is not None:
+                    self._retire(e.ref, e.ledger_id, change)
+                    change += 1
+                fresh.append((finding, e))
+            for gone in sorted(set(current) - wanted):
+                self._retire(RecordRef(RecordKind.FINDING, gone), None, change)
+                change += 1
+            self._insert(fresh, change)
+            logged = self._log(encoded)
+        return AddResult(len(fresh), present, logged)
+
+    def supersede(
+        self, old: RecordRef, new: Record, *, actor: str, reason: str, at: datetime
+    ) -> Transition:
+        replacement = encode(new)
+        if replacement.ref.kind is not old.kind:
+            raise ConflictError(f"{old} cannot be superseded by a {replacement.ref.kind}")
+        with self.unit_of_work():
+            before = self._current_ledger_ids(old.kind, [old.id]).get(old.id)
+            if before is None:
+                raise NotFoundError(f"{old} is not stored (or was superseded already)")
+            if before == replacement.ledger_id:
+                raise ConflictError(f"{old}: the correction is identical to the stored record")
+            if replacement.ref != old and self._current_ledger_ids(old.kind, [replacement.ref.id]):
+                raise ConflictingRecordError(str(replacement.ref), "is stored already")
+            digest = hashlib.sha256(f"{before}>{replacement.ledger_id}".encode()).hexdigest()
+            transition = Transition(
+                id=digest[:20],
+                subject=old,
+                from_state=CURRENT,
+                to_state=SUPERSEDED,
+                at=at,
+                actor=actor,
+                reason=reason,
+                successor=replacement.ref,
+            )
+            step = encode(transition)
+            change = self._next_change()
+            self._retire(old, replacement.ledger_id, change)
+            self._insert([(new, replacement), (transition, step)], change + 1)
+            self._log([replacement, step])
+        return transition
+
+    # -- reading ----------------------------------------------------------------------
+
+    def history(self, ref: RecordRef) -> list[StoredRecord]:
+        with self._reading():
+            found: dict[int, StoredRecord] = {}
+            frontier = self._versions(ref)
+            while frontier:
+                found.update(frontier)
+                replaced_by = sorted({version.ledger_id for _, version in frontier})
+                frontier = [(n, v) for n, v in self._superseded_by(replaced_by) if n not in found]
+        return [found[n] for n in sorted(found)]
+
+    def get_observation(self, observation_id: str) -> Observation | None:
+        stored = self.get(RecordRef(RecordKind.OBSERVATION, observation_id))
+        if stored is None:
+            return None
+        value = stored.value()
+        assert isinstance(value, Observation)
+        return value
+
+    def observations(
+        self,
+        sources: Iterable[str] | None = None,
+        overlapping: tuple[datetime, datetime] | None = None,
+    ) -> list[Observation]:
+        with self._reading():
+            bodies = self._observation_bodies(
+                ObservationQuery.of(sources, overlapping), None, None
+            )
+        return [_observation(body) for body in bodies]
+
+    def observation_page(
+        self, query: ObservationQuery, after: str | None = None, limit: int = 100
+    ) -> Page[Observation]:
+        limit = max(1, min(limit, MAX_PAGE))
+        with self._reading():
+            bodies = self._observation_bodies(query, after, limit + 1)
+        items = [_observation(body) for body in bodies[:limit]]
+        return Page(items, items[-1].id if len(bodies) > limit else None)
+
+    def findings(self, agreement_id: str) -> list[Finding]:
+        with self._reading():
+            bodies = self._finding_bodies(agreement_id)
+        out = []
+        for body in bodies:
+            value = decode(body)
+            assert isinstance(value, Finding)
+            out.append(value)
+        return out
+
+
+def _observation(body: bytes) -> Observation:
+    value = decode(body)
+    assert isinstance(value, Observation)
+    return value
+
+
+def overlaps(start: str, end: str, window: tuple[datetime, datetime]) -> bool:
+    """The contract's half-open test on UTC texts: [start, end) meets [w0, w1), or an instant
+    start == end lies in it (w0 <= start < w1)."""
+    w0, w1 = utc_text(window[0]), utc_text(window[1])
+    return start < w1 and (end > w0 or (start == end and start >= w0))
