@@ -1,8 +1,9 @@
 """The ledger over real storage: appends, proofs, checkpoints, tamper detection, bad input.
 
 Every test runs against each `LedgerStorage` in STORAGES (the conformance suite the protocol's
-docstring promises): SQLite on a connection of its own, and SQLite on connections someone else
-owns, as the store shares its own. The tamper tests edit the file underneath with sqlite3.
+docstring promises): SQLite on a connection of its own, SQLite on connections someone else
+owns (as the store shares its own), and the in-memory storage. The tamper tests edit the file
+underneath with sqlite3, so they run on the SQLite ones.
 """
 
 import sqlite3
@@ -25,6 +26,7 @@ from ceasefire.ledger.merkle import (
 )
 from ceasefire.ledger.note import Signer
 from ceasefire.ledger.storage import LedgerStorage, StorageError
+from ceasefire.store.memory_ledger import MemoryLedgerStorage
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage, prepare_writable, tune_for_reading
 
 ORIGIN = "ceasefire.example/ledger"
@@ -39,15 +41,30 @@ def _shared_connection(path: Path) -> LedgerStorage:
     return SqliteLedgerStorage.sharing(lambda: db)
 
 
-STORAGES: dict[str, OpenStorage] = {
+_MEMORY: dict[Path, MemoryLedgerStorage] = {}
+
+
+def _memory(path: Path) -> LedgerStorage:
+    """One memory storage per path, so that "reopening the file" finds the same log."""
+    return _MEMORY.setdefault(path, MemoryLedgerStorage())
+
+
+SQLITE_STORAGES: dict[str, OpenStorage] = {
     "sqlite-own-connection": SqliteLedgerStorage,
     "sqlite-shared-connection": _shared_connection,
 }
+STORAGES: dict[str, OpenStorage] = {**SQLITE_STORAGES, "memory": _memory}
 
 
 @pytest.fixture(scope="module", params=sorted(STORAGES))
 def open_storage(request: pytest.FixtureRequest) -> OpenStorage:
     return STORAGES[request.param]
+
+
+@pytest.fixture(scope="module", params=sorted(SQLITE_STORAGES))
+def open_sqlite(request: pytest.FixtureRequest) -> OpenStorage:
+    """For the tests that tamper with the file underneath the ledger."""
+    return SQLITE_STORAGES[request.param]
 
 
 def new_ledger(path: Path, open_storage: OpenStorage) -> tuple[Ledger, Signer]:
@@ -73,9 +90,9 @@ def test_append_returns_receipts_with_leaf_hash_of_canonical_bytes(
 
 
 def test_proofs_from_storage_match_recomputed_tree(
-    tmp_path: Path, open_storage: OpenStorage
+    tmp_path: Path, open_sqlite: OpenStorage
 ) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
+    ledger, _ = new_ledger(tmp_path / "l.db", open_sqlite)
     sizes = [1, 255, 1, 300, 65536 - 557, 3]
     start = 0
     for n in sizes:
@@ -125,9 +142,9 @@ def test_checkpoint_is_signed_c2sp_note(tmp_path: Path, open_storage: OpenStorag
 
 
 def test_tampered_row_is_reported_at_its_exact_index(
-    tmp_path: Path, open_storage: OpenStorage
+    tmp_path: Path, open_sqlite: OpenStorage
 ) -> None:
-    ledger, key = new_ledger(tmp_path / "l.db", open_storage)
+    ledger, key = new_ledger(tmp_path / "l.db", open_sqlite)
     ledger.append_many(records(0, 3000))
     ledger.checkpoint(key)
     assert ledger.verify().ok
@@ -144,10 +161,10 @@ def test_tampered_row_is_reported_at_its_exact_index(
 
 
 def test_rewritten_row_and_leaf_hash_is_caught_by_interior_hashes(
-    tmp_path: Path, open_storage: OpenStorage
+    tmp_path: Path, open_sqlite: OpenStorage
 ) -> None:
     """An attacker who also patches the stored leaf hash still breaks the tile above it."""
-    ledger, key = new_ledger(tmp_path / "l.db", open_storage)
+    ledger, key = new_ledger(tmp_path / "l.db", open_sqlite)
     ledger.append_many(records(0, 600))
     ledger.checkpoint(key)
     new_data = b'{"id":"obs-7","kind":"observation","n":-7}'
@@ -182,8 +199,8 @@ def test_consistently_rewritten_log_is_caught_by_the_signed_checkpoint(
     assert report.reason == "root of the first 50 entries differs from the signed checkpoint"
 
 
-def test_deleted_row_is_reported(tmp_path: Path, open_storage: OpenStorage) -> None:
-    ledger, _ = new_ledger(tmp_path / "l.db", open_storage)
+def test_deleted_row_is_reported(tmp_path: Path, open_sqlite: OpenStorage) -> None:
+    ledger, _ = new_ledger(tmp_path / "l.db", open_sqlite)
     ledger.append_many(records(0, 20))
     db = sqlite3.connect(tmp_path / "l.db")
     db.execute("DELETE FROM ledger_entries WHERE idx = 11")
@@ -193,8 +210,8 @@ def test_deleted_row_is_reported(tmp_path: Path, open_storage: OpenStorage) -> N
     assert report.reason == "entry 11 is missing"
 
 
-def test_truncated_log_is_reported(tmp_path: Path, open_storage: OpenStorage) -> None:
-    ledger, key = new_ledger(tmp_path / "l.db", open_storage)
+def test_truncated_log_is_reported(tmp_path: Path, open_sqlite: OpenStorage) -> None:
+    ledger, key = new_ledger(tmp_path / "l.db", open_sqlite)
     ledger.append_many(records(0, 20))
     ledger.checkpoint(key)
     db = sqlite3.connect(tmp_path / "l.db")

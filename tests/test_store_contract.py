@@ -38,6 +38,7 @@ T0 = datetime(2025, 5, 8, 0, 0, tzinfo=UTC)
 BACKENDS = {
     "sqlite-file": "sqlite:///{tmp}/store.db",
     "sqlite-memory": "sqlite://",
+    "memory": "memory://",
 }
 
 

@@ -2,7 +2,8 @@
 
 `ceasefire.store.sqlite_ledger.SqliteLedgerStorage` is the embedded
 implementation (on a connection of its own, or on the store's, so that records and
-their entries commit together). tests/test_ledger_log.py runs every ledger test
+their entries commit together); `ceasefire.store.memory_ledger.MemoryLedgerStorage`
+keeps a log in the process's memory. tests/test_ledger_log.py runs every ledger test
 against each implementation listed in its STORAGES: another backend (PostgreSQL)
 adds itself there and must pass them unchanged.
 """

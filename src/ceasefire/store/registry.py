@@ -1,9 +1,9 @@
 """Open a store from a URL: backends register a scheme, callers name a URL.
 
 As transparency logs register their storage drivers by name, the pipeline never imports a
-backend: ``open_store("sqlite:///ceasefire.db")`` today, ``open_store("postgresql://…")``
-once that backend registers itself. A plain path (no ``://``) means a SQLite file, so every
-``--db FILE`` given before URLs existed keeps working.
+backend: ``open_store("sqlite:///ceasefire.db")`` or ``open_store("memory://")`` today,
+``open_store("postgresql://…")`` once that backend registers itself. A plain path (no
+``://``) means a SQLite file, so every ``--db FILE`` given before URLs existed keeps working.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from ceasefire.domain.errors import UsageError
 from ceasefire.store.contract import Store
+from ceasefire.store.memory import MemoryStore
 from ceasefire.store.sqlite import SqliteStore
 
 Opener = Callable[[str, SplitResult], Store]
@@ -60,4 +61,12 @@ def _open_sqlite(url: str, parsed: SplitResult) -> Store:
     return SqliteStore(path or ":memory:", url)
 
 
+def _open_memory(url: str, parsed: SplitResult) -> Store:
+    """``memory://``: plain Python structures, gone with the process (tests, experiments)."""
+    if parsed.netloc or parsed.path or parsed.query or parsed.fragment:
+        raise UsageError(f"{url!r}: the memory store takes no path or options: memory://")
+    return MemoryStore(url)
+
+
 register_backend("sqlite", _open_sqlite)
+register_backend("memory", _open_memory)
