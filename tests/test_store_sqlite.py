@@ -14,7 +14,7 @@ from ceasefire.ingest.bellingcat import read_bellingcat_json
 from ceasefire.ledger.note import Signer
 from ceasefire.ledger.storage import StorageError
 from ceasefire.records import encode
-from ceasefire.store import SqliteStore, open_store, store_url
+from ceasefire.store import MemoryStore, SqliteStore, open_store, store_url
 
 # Runs in a child process: store the first 60 Bellingcat incidents, and die by SIGKILL at the
 # named point of the unit of work. Fault injection only: the store, the ledger and SQLite are
@@ -144,7 +144,10 @@ def test_urls_and_paths_open_the_same_file(tmp_path: Path, monkeypatch: pytest.M
     assert isinstance(memory, SqliteStore)
     assert memory.path == ":memory:"
     memory.close()
-    with pytest.raises(UsageError, match=r"no store backend for 'mysql'.*known: sqlite"):
+    with pytest.raises(UsageError, match=r"no store backend for 'mysql'.*known: memory, sqlite"):
         open_store("mysql://db.example/x")
     with pytest.raises(UsageError, match="no host"):
         open_store("sqlite://host/x.db")
+    assert isinstance(open_store("memory://"), MemoryStore)
+    with pytest.raises(UsageError, match="takes no path"):
+        open_store("memory://somewhere/x")
