@@ -23,6 +23,7 @@ from ceasefire.domain import (
     RecordKind,
     RecordRef,
     Report,
+    ReportKind,
     Side,
     TimeInterval,
     TimePrecision,
@@ -52,6 +53,8 @@ OBSERVATION = Observation(
     description="Shelling of the embankment",
     extras={"sources": ["https://t.me/x/1"], "raw": {"n": 1, "ok": True}},
     reported_by="mission",
+    publisher="Bellingcat",
+    report_kind=ReportKind.INCIDENT_REPORT,
 )
 FINDING = Finding(
     id="easter:bellingcat:42",
@@ -111,12 +114,13 @@ GOLDEN: list[tuple[Record, str, str]] = [
 ]
 
 EXPECTED_OBSERVATION_BYTES = (
-    b'{"id":"observation/bellingcat:42/0764ad720d6bf994","kind":"observation",'
+    b'{"id":"observation/bellingcat:42/342997f928a8bc7c","kind":"observation",'
     b'"observation":{"category":"artillery_shelling","description":"Shelling of the embankment",'
     b'"destroyed":null,"extras":{"raw":{"n":1,"ok":true},"sources":["https://t.me/x/1"]},'
     b'"id":"bellingcat:42","interval":{"end":"2025-04-19T16:30:00+00:00","precision":"minute",'
     b'"start":"2025-04-19T15:00:00+00:00"},"launched":3,"location":{"lat":47.57,"lon":34.39,'
-    b'"region":"Nikopol","uncertainty_m":500},"reported_by":"mission","side":"RU",'
+    b'"region":"Nikopol","uncertainty_m":500},"publisher":"Bellingcat",'
+    b'"report_kind":"incident_report","reported_by":"mission","side":"RU",'
     b'"source":"bellingcat","source_record_id":"42","target_class":"unknown",'
     b'"weapon_class":"artillery_100mm_plus","weapon_model":null},"schema":1}'
 )
@@ -129,7 +133,7 @@ def test_observation_bytes_are_pinned() -> None:
 #: SHA-256 of each kind's envelope bytes, pinned when schema 1 was released (the observation's
 #: full bytes are spelled out above, so a reader can see the format).
 GOLDEN_SHA256 = {
-    "OBSERVATION": "ac2471236c74853ae02e749e1b6a041f8630e66a76a5a8f4b5711f2fed72d697",
+    "OBSERVATION": "58bcf670fae042d851e75aafb765b98bed906ce2a7b6ae43c24526fc57b2f635",
     "FINDING": "5fb99e778bafce27b08e83839770d2a90dd6fbd1a590407c7ad5a23f1207c54f",
     "INCIDENT": "0fbd04bab0b55046e3768df8eaa9dc2c9c34e2c06b4a7303f362ada52fbf983b",
     "TRANSITION": "167427b01f39355815dadd6ae04e77d6e2875bb54f63cb69caa92d0d6fddbe1b",

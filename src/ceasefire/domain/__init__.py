@@ -11,7 +11,7 @@ from ceasefire.domain.incident import Incident
 from ceasefire.domain.observation import Location, Observation
 from ceasefire.domain.ref import RecordKind, RecordRef
 from ceasefire.domain.report import Report
-from ceasefire.domain.taxonomy import Category, Side, TargetClass, WeaponClass
+from ceasefire.domain.taxonomy import Category, ReportKind, Side, TargetClass, WeaponClass
 from ceasefire.domain.timeinterval import TimeInterval, TimePrecision, WindowOverlap
 from ceasefire.domain.workflow import Transition
 
@@ -26,6 +26,7 @@ __all__ = [
     "RecordKind",
     "RecordRef",
     "Report",
+    "ReportKind",
     "Side",
     "TargetClass",
     "TimeInterval",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ceasefire.domain.frozen import FrozenMap
-from ceasefire.domain.taxonomy import Category, Side, TargetClass, WeaponClass
+from ceasefire.domain.taxonomy import Category, ReportKind, Side, TargetClass, WeaponClass
 from ceasefire.domain.timeinterval import TimeInterval
 
 
@@ -50,10 +50,12 @@ class Observation:
     """One source record, normalised; `extras` keeps every raw field so nothing is lost.
 
     `id` is derived from the source and the record's content (or the source's own id), so
-    re-importing a file yields the same ids and adds nothing. `source` is who published the
-    record (the Air Force, UCDP, Bellingcat); `reported_by` is who put it into this system (an
-    organisation of the mission, a party's liaison office, a feed), which is what the coming
-    service checks rights against and what corroboration must not count twice.
+    re-importing a file yields the same ids and adds nothing. `source` is the feed or dataset
+    the row came from (the Air Force bulletins, UCDP, Bellingcat); `publisher` is who published
+    the row's content within it (the Air Force headquarters, a regional air command, the General
+    Staff) and `report_kind` what its numbers count; `reported_by` is who put it into this
+    system (an organisation of the mission, a party's liaison office, a feed), which is what the
+    coming service checks rights against and what corroboration must not count twice.
     `extras` is frozen on construction (a `FrozenMap`): the raw row is evidence once stored.
     """
 
@@ -72,6 +74,8 @@ class Observation:
     description: str = ""
     extras: Mapping[str, Any] = field(default_factory=FrozenMap)
     reported_by: str = ""
+    publisher: str = ""
+    report_kind: ReportKind = ReportKind.UNKNOWN
 
     def __post_init__(self) -> None:
         if not isinstance(self.extras, FrozenMap):

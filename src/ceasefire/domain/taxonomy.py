@@ -87,3 +87,20 @@ class TargetClass(StrEnum):
     CIVILIAN = "civilian"
     MILITARY = "military"
     UNKNOWN = "unknown"
+
+
+class ReportKind(StrEnum):
+    """What kind of report a row is, which decides what its numbers count.
+
+    A headquarters' nightly report counts what was launched at the whole country; a regional
+    air command's tally counts what was shot down in its region and often repeats part of a
+    headquarters row; an incident report describes one geolocated event; a coded event is a
+    dataset's record of one event. Counting launches across kinds without knowing this counts
+    some of them twice.
+    """
+
+    LAUNCH_REPORT = "launch_report"
+    REGIONAL_TALLY = "regional_tally"
+    INCIDENT_REPORT = "incident_report"
+    CODED_EVENT = "coded_event"
+    UNKNOWN = "unknown"
