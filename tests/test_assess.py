@@ -28,7 +28,7 @@ ZONE = Zone(
     id="box",
     kind=ZoneKind.WITHDRAWAL,
     geometry=box(35.0, 47.5, 35.2, 47.7),
-    prohibited_categories=frozenset({Category.HEAVY_WEAPON_PRESENT}),
+    prohibited_categories=frozenset(),  # by weapon class only, as the loader builds it
     weapon_classes=frozenset({WeaponClass.MLRS}),
     description="test box",
 )
@@ -159,7 +159,7 @@ def test_zone_placement_with_uncertainty() -> None:
         "near-outside": Verdict.POSSIBLE,  # 0.75 km outside, 2 km uncertain
         "far": Verdict.NOT_COVERED,
         "region-only": Verdict.NOT_COVERED,
-        "other-class": Verdict.VIOLATION,  # heavy weapon presence is itself prohibited there
+        "other-class": Verdict.NOT_COVERED,  # a tank is not an MLRS: withdrawal is by class
     }
 
 
@@ -186,11 +186,12 @@ def test_exempt_party_may_fly_in_no_fly_zone() -> None:
 def test_strongest_clause_wins_and_all_deciding_clauses_are_named() -> None:
     inside_both = obs(
         "both",
-        category=Category.ONE_WAY_ATTACK_DRONE,
+        category=Category.HEAVY_WEAPON_PRESENT,
         where=Location(47.6, 35.1, 0),
         weapon_class=WeaponClass.MLRS,
     )
-    finding = assess([inside_both], compile_agreement(agreement(ALL_DRONES)))[0]
+    scope = Scope(frozenset({Category.HEAVY_WEAPON_PRESENT}))
+    finding = assess([inside_both], compile_agreement(agreement(scope)))[0]
     assert finding.verdict is Verdict.VIOLATION
     assert finding.clauses == ("scope", "zone.box")
 

@@ -39,16 +39,21 @@ from ceasefire.domain.agreement import (
     ZoneKind,
 )
 from ceasefire.domain.errors import Problem
-from ceasefire.domain.taxonomy import HOSTILE_ACTS, LONG_RANGE_STRIKES
+from ceasefire.domain.taxonomy import AERIAL_VEHICLES, HOSTILE_ACTS, LONG_RANGE_STRIKES
 from ceasefire.geo.lines import band_along, derive_line_of_contact
 from ceasefire.geo.projection import LocalProjection
 from ceasefire.ingest.deepstate import TerritoryFileError, read_geometry, read_territory
 
-_SHORTHANDS = {"all_hostilities": HOSTILE_ACTS, "long_range_strikes": LONG_RANGE_STRIKES}
+_SHORTHANDS = {
+    "all_hostilities": HOSTILE_ACTS,
+    "long_range_strikes": LONG_RANGE_STRIKES,
+    "aerial_vehicles": AERIAL_VEHICLES,
+}
 
 
 def expand_categories(names: Iterable[str]) -> frozenset[Category]:
-    """Category names with the shorthands `all_hostilities` and `long_range_strikes` expanded."""
+    """Category names with the shorthands `all_hostilities`, `long_range_strikes` and
+    `aerial_vehicles` expanded (taxonomy.py says what each holds and why)."""
     result: set[Category] = set()
     for name in names:
         key = str(name)
@@ -170,7 +175,9 @@ def _withdrawal_zone(withdrawal: WithdrawalSpec, front: _Front) -> Zone:
         id=withdrawal.id,
         kind=ZoneKind.WITHDRAWAL,
         geometry=band_along(front.line.line, withdrawal.distance_m, front.projection),
-        prohibited_categories=frozenset({Category.HEAVY_WEAPON_PRESENT}),
+        # By weapon class only: a heavy weapon of another (or no named) class is not this
+        # clause's business, or only possibly (assess.clauses.zone_applies).
+        prohibited_categories=frozenset(),
         weapon_classes=frozenset(withdrawal.weapon_classes),
         description=(
             f"{', '.join(withdrawal.weapon_classes)} withdrawn "
@@ -191,11 +198,13 @@ def _no_fly_zone(nfz: NoFlySpec, front: _Front | None, base: Path, file: str, in
         id=nfz.id,
         kind=ZoneKind.NO_FLY,
         geometry=area,
-        prohibited_categories=frozenset({Category.MILITARY_FLIGHT}),
+        prohibited_categories=expand_categories(nfz.prohibited),
         lower_m=nfz.lower_m,
         upper_m=nfz.upper_m,
         exempt=frozenset(nfz.exempt),
-        description=f"no military flights {described}, {nfz.lower_m:g}-{nfz.upper_m:g} m",
+        description=(
+            f"no {', '.join(nfz.prohibited)} {described}, {nfz.lower_m:g}-{nfz.upper_m:g} m"
+        ),
     )
 
 

@@ -58,7 +58,7 @@ class BufferSpec(_Strict):
     id: Annotated[str, Field(min_length=1)]
     side: str
     width_m: PositiveMetres
-    prohibited: list[Category | Literal["all_hostilities"]] = Field(min_length=1)
+    prohibited: list[Category | Literal["all_hostilities", "aerial_vehicles"]] = Field(min_length=1)
     exempt: list[str] = Field(default_factory=list)
 
 
@@ -68,6 +68,10 @@ class WithdrawalSpec(_Strict):
     distance_m: PositiveMetres
 
 
+def _every_aerial_vehicle() -> list[Category | Literal["aerial_vehicles"]]:
+    return ["aerial_vehicles"]
+
+
 class NoFlySpec(_Strict):
     id: Annotated[str, Field(min_length=1)]
     distance_m: PositiveMetres | None = None
@@ -75,6 +79,10 @@ class NoFlySpec(_Strict):
     lower_m: float = 0.0
     upper_m: float = 20_000.0
     exempt: list[str] = Field(default_factory=list)
+    # What may not fly there; by default every aerial vehicle (aircraft and drones of any role).
+    prohibited: list[Category | Literal["aerial_vehicles"]] = Field(
+        default_factory=_every_aerial_vehicle, min_length=1
+    )
 
     @model_validator(mode="after")
     def _one_shape(self) -> NoFlySpec:

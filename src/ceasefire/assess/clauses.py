@@ -4,7 +4,10 @@ Verdict rules (docs/assessment.md):
 * violation - the act is prohibited by the clause, its interval lies wholly inside the window
   and, for a zone clause, its whole uncertainty disc lies inside the zone;
 * possible - prohibited, but the interval only partly overlaps the window, or the disc
-  straddles the zone's edge, or the clause names targets and the source does not say;
+  straddles the zone's edge, or the clause names targets and the source does not say, or a
+  withdrawal clause meets an unnamed weapon or a report of use (impact, not weapon);
+* not_covered from the scope when it names targets and the source states another one (the
+  reason says which);
 * otherwise the clause does not apply (None).
 Certainty is the share of the interval inside the window, halved for each unresolved doubt
 (a straddled edge, an unknown target): a ranking aid for reviewers, not a probability.
@@ -12,11 +15,20 @@ Certainty is the share of the interval inside the window, halved for each unreso
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ceasefire.assess.spatial import Placement
-from ceasefire.domain import Observation, TargetClass, Verdict, WindowOverlap
+from ceasefire.domain import (
+    Category,
+    Observation,
+    TargetClass,
+    Verdict,
+    WeaponClass,
+    WindowOverlap,
+)
 from ceasefire.domain.agreement import Scope, Zone, ZoneKind
+from ceasefire.domain.taxonomy import CLASS_CANDIDATES
 
 UNRESOLVED_DOUBT = 0.5
 
@@ -51,7 +63,7 @@ def scope_clause(observation: Observation, scope: Scope, time: TimeFit) -> Claus
             doubt *= UNRESOLVED_DOUBT
             target_wording = f"; the source does not say whether the target was {targets}"
         else:
-            return None
+            return _other_target(observation, targets, time)
     certain = time.overlap is WindowOverlap.INSIDE and doubt == 1.0
     verdict = Verdict.VIOLATION if certain else Verdict.POSSIBLE
     reason = (
@@ -61,13 +73,57 @@ def scope_clause(observation: Observation, scope: Scope, time: TimeFit) -> Claus
     return ClauseResult("scope", verdict, reason, time.share_inside * doubt)
 
 
+def _other_target(observation: Observation, targets: str, time: TimeFit) -> ClauseResult:
+    """Not covered because the source states a target the scope does not protect: the reason
+    says so, with the words that stated it, instead of blaming the category."""
+    said = _classified_by(observation, "target")
+    stated = f" ('{said}')" if said else ""
+    reason = (
+        f"the source states a {observation.target_class} target{stated}; the scope prohibits "
+        f"{observation.category} only on {targets} targets; {time.wording}"
+    )
+    return ClauseResult("scope", Verdict.NOT_COVERED, reason, 0.0)
+
+
+def _classified_by(observation: Observation, what: str) -> str:
+    """The keyword that set `what` (category, target) when the source was classified by words."""
+    rules = observation.extras.get("classified_by")
+    said = rules.get(what) if isinstance(rules, Mapping) else None
+    return said if isinstance(said, str) else ""
+
+
+def _withdrawn_class_doubts(observation: Observation, zone: Zone) -> list[str]:
+    """What keeps a withdrawal clause from deciding: an unstated weapon class that may be one
+    of the withdrawn ones, and a report of use, which places the impact, not the weapon."""
+    doubts = []
+    if observation.weapon_class not in zone.weapon_classes:
+        could_be = sorted(CLASS_CANDIDATES.get(observation.category, frozenset()))
+        doubts.append(
+            f"the source names no weapon ({observation.category}; it could be "
+            f"{' or '.join(str(c) for c in could_be if c in zone.weapon_classes)})"
+        )
+    if observation.category is not Category.HEAVY_WEAPON_PRESENT:
+        doubts.append("a report of use places the impact, not the weapon that fired")
+    return doubts
+
+
 def zone_applies(observation: Observation, zone: Zone) -> bool:
-    """Does this zone's clause speak of this kind of act, by this party?"""
+    """Does this zone's clause speak of this kind of act, by this party?
+
+    A withdrawal zone speaks of its weapon classes: of an observation of one of them, and of
+    one whose source names no weapon but whose category may be one of them (possible at most).
+    """
     if str(observation.side) in zone.exempt:
         return False
     if observation.category in zone.prohibited_categories:
         return True
-    return zone.kind is ZoneKind.WITHDRAWAL and observation.weapon_class in zone.weapon_classes
+    if zone.kind is not ZoneKind.WITHDRAWAL:
+        return False
+    if observation.weapon_class in zone.weapon_classes:
+        return True
+    if observation.weapon_class is not WeaponClass.UNKNOWN:
+        return False
+    return bool(CLASS_CANDIDATES.get(observation.category, frozenset()) & zone.weapon_classes)
 
 
 def zone_clause(
@@ -94,6 +150,9 @@ def zone_clause(
             f"({edge_distance_m / 1000:.1f} km away; {zone.description})"
         )
         doubt = UNRESOLVED_DOUBT
+    if zone.kind is ZoneKind.WITHDRAWAL and (doubts := _withdrawn_class_doubts(observation, zone)):
+        doubt *= UNRESOLVED_DOUBT
+        where += "; but " + " and ".join(doubts)
     certain = time.overlap is WindowOverlap.INSIDE and doubt == 1.0
     verdict = Verdict.VIOLATION if certain else Verdict.POSSIBLE
     reason = f"{what} '{zone.id}': {where}; {time.wording}"

@@ -5,6 +5,7 @@ cannot decide picks the least specific member (e.g. `UNIDENTIFIED_DRONE`) rather
 """
 
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class Category(StrEnum):
@@ -26,14 +27,16 @@ class Category(StrEnum):
     OTHER = "other"
 
 
-#: Acts of force: what "all hostilities" prohibits. Presence, flights and movement
-#: restrictions are governed by zone clauses instead, because they are lawful outside zones.
+#: Acts of force: what "all hostilities" prohibits. Presence, flights (reconnaissance drones
+#: included: they watch, they do not strike) and movement restrictions are governed by zone
+#: clauses instead, because they are lawful outside zones; an agreement that prohibits them
+#: everywhere names them itself. A drone of unstated role stays an act of force: the sources
+#: list reconnaissance drones apart from it (docs/assessment.md, "Point 3").
 HOSTILE_ACTS: frozenset[Category] = frozenset(
     {
         Category.LONG_RANGE_MISSILE,
         Category.ONE_WAY_ATTACK_DRONE,
         Category.TACTICAL_DRONE,
-        Category.RECONNAISSANCE_DRONE,
         Category.UNIDENTIFIED_DRONE,
         Category.ARTILLERY_SHELLING,
         Category.AIR_STRIKE,
@@ -46,6 +49,20 @@ HOSTILE_ACTS: frozenset[Category] = frozenset(
 #: Strikes delivered from afar: what a "long-range strikes" moratorium prohibits.
 LONG_RANGE_STRIKES: frozenset[Category] = frozenset(
     {Category.LONG_RANGE_MISSILE, Category.ONE_WAY_ATTACK_DRONE, Category.AIR_STRIKE}
+)
+
+#: Whatever flies under its own power and is reported as flying: what a no-fly clause
+#: prohibits (shorthand `aerial_vehicles`). Crewed aircraft and drones of every role; not
+#: missiles or bombs, whose point of impact says nothing about where the aircraft or launcher
+#: that released them was.
+AERIAL_VEHICLES: frozenset[Category] = frozenset(
+    {
+        Category.MILITARY_FLIGHT,
+        Category.RECONNAISSANCE_DRONE,
+        Category.UNIDENTIFIED_DRONE,
+        Category.ONE_WAY_ATTACK_DRONE,
+        Category.TACTICAL_DRONE,
+    }
 )
 
 
@@ -69,6 +86,32 @@ class WeaponClass(StrEnum):
     SMALL_ARMS = "small_arms"
     AIRCRAFT = "aircraft"
     UNKNOWN = "unknown"
+
+
+#: Ground-based heavy weapons: what a report of shelling, an unspecified strike or a heavy
+#: weapon seen may have involved when it names no weapon.
+_GROUND_HEAVY_WEAPONS: frozenset[WeaponClass] = frozenset(
+    {
+        WeaponClass.ARTILLERY_100MM_PLUS,
+        WeaponClass.ARTILLERY_BELOW_100MM,
+        WeaponClass.MORTAR,
+        WeaponClass.MLRS,
+        WeaponClass.HEAVY_MLRS_OR_TACTICAL_MISSILE,
+        WeaponClass.TANK,
+    }
+)
+
+#: The weapon classes an observation of this category may be when its source names no
+#: weapon: a withdrawal clause on any of them can then only make it a possible violation.
+#: Categories not listed (drones, small arms, flights) cannot be a withdrawn heavy weapon.
+CLASS_CANDIDATES: MappingProxyType[Category, frozenset[WeaponClass]] = MappingProxyType(
+    {
+        Category.HEAVY_WEAPON_PRESENT: _GROUND_HEAVY_WEAPONS,
+        Category.ARTILLERY_SHELLING: _GROUND_HEAVY_WEAPONS,
+        Category.STRIKE_UNSPECIFIED: _GROUND_HEAVY_WEAPONS,
+        Category.LONG_RANGE_MISSILE: frozenset({WeaponClass.HEAVY_MLRS_OR_TACTICAL_MISSILE}),
+    }
+)
 
 
 class Side(StrEnum):
