@@ -13,7 +13,9 @@ import pytest
 from ceasefire.agreement import compile_agreement, load_agreement
 from ceasefire.agreement.loader import expand_categories
 from ceasefire.assess import assess
-from ceasefire.assess.engine import line_distances
+from ceasefire.assess.clauses import zone_clause
+from ceasefire.assess.engine import line_distances, time_fit
+from ceasefire.assess.spatial import Placement
 from ceasefire.domain import (
     Category,
     Location,
@@ -257,8 +259,13 @@ def test_a_report_of_use_places_the_impact_not_the_launcher(settlement: Agreemen
     )
     finding = assess([smerch], compile_agreement(settlement))[0]
     assert finding.verdict is Verdict.VIOLATION
-    assert finding.clauses == ("scope",)  # the withdrawal clause only says possible
-    assert "places the impact, not the weapon" in finding.reason or finding.clauses == ("scope",)
+    assert finding.clauses == ("scope",)  # the withdrawal clause only says possible:
+    [zone] = [z for z in settlement.zones if z.id == "heavy-mlrs-tactical-missiles"]
+    fit = time_fit(smerch.interval, settlement.window)
+    clause = zone_clause(smerch, zone, Placement.INSIDE, 40_000.0, fit)
+    assert clause is not None
+    assert clause.verdict is Verdict.POSSIBLE
+    assert "places the impact, not the weapon" in clause.reason
 
 
 @pytest.mark.parametrize(
