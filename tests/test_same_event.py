@@ -59,20 +59,12 @@ def test_the_sumy_strike_of_13_april_2025_is_one_group(moratorium: Assessment) -
     )
 
 
-def point(
-    ident: str,
-    lat: float,
-    lon: float,
-    category: Category = Category.LONG_RANGE_MISSILE,
-    start: datetime = DAY,
-    hours: float = 24,
-) -> Observation:
+def site(lat: float, lon: float) -> Location:
     """A geolocated site in Sumy, 1 km uncertain, as Bellingcat's are."""
-    where = Location(lat=lat, lon=lon, uncertainty_m=1_000.0, region="Sumy")
-    return _obs(ident, where, category, start, hours)
+    return Location(lat=lat, lon=lon, uncertainty_m=1_000.0, region="Sumy")
 
 
-def _obs(
+def obs(
     ident: str,
     where: Location,
     category: Category = Category.LONG_RANGE_MISSILE,
@@ -84,40 +76,42 @@ def _obs(
 
 
 def test_discs_must_overlap() -> None:
-    a = point("a", 50.9052, 34.7950)
-    assert probably_same_event(a, point("b", 50.9150, 34.7950))  # 1.1 km: discs overlap
-    assert not probably_same_event(a, point("c", 50.9250, 34.7950))  # 2.2 km apart
-    wide = _obs("d", Location(lat=50.9052, lon=34.7950, uncertainty_m=50_000.0))
+    a = obs("a", site(50.9052, 34.7950))
+    assert probably_same_event(a, obs("b", site(50.9150, 34.7950)))  # 1.1 km: discs overlap
+    assert not probably_same_event(a, obs("c", site(50.9250, 34.7950)))  # 2.2 km apart
+    wide = obs("d", Location(lat=50.9052, lon=34.7950, uncertainty_m=50_000.0))
     assert not probably_same_event(a, wide)  # a district-wide disc says nothing
 
 
 def test_times_must_overlap() -> None:
-    a = point("a", 50.9052, 34.7950)
-    assert not probably_same_event(a, point("b", 50.9052, 34.7950, start=DAY + timedelta(days=1)))
-    instant = point("i", 50.9052, 34.7950, start=DAY + timedelta(hours=12), hours=0)
+    a = obs("a", site(50.9052, 34.7950))
+    assert not probably_same_event(
+        a, obs("b", site(50.9052, 34.7950), start=DAY + timedelta(days=1))
+    )
+    instant = obs("i", site(50.9052, 34.7950), start=DAY + timedelta(hours=12), hours=0)
     assert probably_same_event(a, instant)
     assert probably_same_event(instant, a)
 
 
 def test_categories_must_be_compatible() -> None:
-    a = point("a", 50.9052, 34.7950)
-    assert probably_same_event(a, point("b", 50.9052, 34.795, category=Category.OTHER))
+    a = obs("a", site(50.9052, 34.7950))
+    assert probably_same_event(a, obs("b", site(50.9052, 34.795), category=Category.OTHER))
     assert not probably_same_event(
-        a, point("c", 50.9052, 34.795, category=Category.ARTILLERY_SHELLING)
+        a, obs("c", site(50.9052, 34.795), category=Category.ARTILLERY_SHELLING)
     )
-    drone = point("d", 50.9052, 34.795, category=Category.UNIDENTIFIED_DRONE)
-    fpv = point("e", 50.9052, 34.795, category=Category.TACTICAL_DRONE)
+    drone = obs("d", site(50.9052, 34.795), category=Category.UNIDENTIFIED_DRONE)
+    fpv = obs("e", site(50.9052, 34.795), category=Category.TACTICAL_DRONE)
     assert probably_same_event(drone, fpv)
     assert not probably_same_event(drone, a)
 
 
 def test_region_rows_join_a_point_of_that_name_but_not_each_other() -> None:
-    a = point("a", 50.9052, 34.7950)
-    row = _obs("r", Location(region="sumy"))
-    other_row = _obs("s", Location(region="Sumy"))
+    a = obs("a", site(50.9052, 34.7950))
+    row = obs("r", Location(region="sumy"))
+    other_row = obs("s", Location(region="Sumy"))
     assert probably_same_event(a, row)
     assert not probably_same_event(row, other_row)
-    assert not probably_same_event(_obs("k", Location(region="Kharkiv")), a)
+    assert not probably_same_event(obs("k", Location(region="Kharkiv")), a)
 
 
 def _finding(o: Observation, verdict: Verdict = Verdict.POSSIBLE) -> Finding:
@@ -126,9 +120,13 @@ def _finding(o: Observation, verdict: Verdict = Verdict.POSSIBLE) -> Finding:
 
 
 def test_groups_are_transitive_and_skip_not_covered() -> None:
-    chain = [point("a", 50.900, 34.795), point("b", 50.915, 34.795), point("c", 50.930, 34.795)]
-    far = point("z", 50.0, 36.0)
-    quiet = point("q", 50.900, 34.795)
+    chain = [
+        obs("a", site(50.900, 34.795)),
+        obs("b", site(50.915, 34.795)),
+        obs("c", site(50.930, 34.795)),
+    ]
+    far = obs("z", site(50.0, 36.0))
+    quiet = obs("q", site(50.900, 34.795))
     observations = {o.id: o for o in [*chain, far, quiet]}
     findings = [_finding(o) for o in [*chain, far]] + [_finding(quiet, Verdict.NOT_COVERED)]
     groups = probable_same_events(findings, observations)
