@@ -174,8 +174,9 @@ def same_event_section(assessment: Assessment) -> list[str]:
         "",
         "### Probably the same event",
         "",
-        f"{len(groups)} groups of findings above probably report one event each (counted "
-        "separately in the totals; docs/assessment.md, point 9):",
+        f"{len(groups)} {'group' if len(groups) == 1 else 'groups'} of this agreement's "
+        "findings probably report one event each; the totals still count every finding "
+        "(docs/assessment.md, point 9):",
         "",
     ]
     for group in groups:
