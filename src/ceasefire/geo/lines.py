@@ -8,8 +8,9 @@ from shapely.geometry.base import BaseGeometry
 
 from ceasefire.geo.projection import LocalProjection
 
-#: How far from the international border (or coast) an occupied-area edge counts as border,
-#: not front: DeepState polygons follow the border only roughly.
+#: How far inside the country's outline (the international border, or the coast) an
+#: occupied-area edge must lie to be front: DeepState polygons follow the border and the shore
+#: only roughly.
 DEFAULT_BORDER_TOLERANCE_M = 3_000.0
 #: Shorter leftovers are slivers where the occupied edge leaves and rejoins the border band.
 DEFAULT_MIN_SEGMENT_M = 2_000.0
@@ -22,18 +23,25 @@ def derive_line_of_contact(
     border_tolerance_m: float = DEFAULT_BORDER_TOLERANCE_M,
     min_segment_m: float = DEFAULT_MIN_SEGMENT_M,
 ) -> BaseGeometry:
-    """The front line: the occupied area's edge, less what runs along the border or coast.
+    """The front line: where the occupied area meets unoccupied *land*.
 
-    Returns WGS84 (Multi)LineString. Edges within `border_tolerance_m` of the country's outline
-    are the state border or the shore, where there is no line of contact.
+    Returns WGS84 (Multi)LineString. Only the occupied area's edge that lies on land, at least
+    `border_tolerance_m` inside the country's outline, is front: nearer the outline it is the
+    state border or the shore, and outside it, it runs over the sea (DeepState draws its
+    polygons into the Sea of Azov and the Black Sea) or over the neighbour's territory, where
+    there is nobody to be in contact with. Subtracting only a band along the outline, as this
+    once did, kept an edge drawn more than `border_tolerance_m` out to sea as front.
     """
     occupied_m = projection.to_metres(occupied)
-    country_m = projection.to_metres(country)
-    border_band = country_m.boundary.buffer(border_tolerance_m)
-    front = occupied_m.boundary.difference(border_band)
+    inland = projection.to_metres(country).buffer(-border_tolerance_m)
+    front = occupied_m.boundary.intersection(inland)
     if front.geom_type == "MultiLineString":
         front = shapely.line_merge(front)
-    pieces = [g for g in getattr(front, "geoms", [front]) if g.length >= min_segment_m]
+    pieces = [
+        g
+        for g in getattr(front, "geoms", [front])
+        if g.geom_type == "LineString" and g.length >= min_segment_m
+    ]
     if not pieces:
         return MultiLineString()
     return projection.to_lonlat(MultiLineString(pieces))

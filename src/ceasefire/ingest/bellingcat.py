@@ -5,18 +5,23 @@ Two real exports: the JSON list of the war-datasets dashboard (`bellingcat_incid
 Russia-Ukraine monitor map (upstream `events.csv`, bundled as `mauforonda_cir_events.csv`,
 2022-01..2024-02, with an `entry` id). Dates are local calendar days; points are
 geolocated to a site, taken here as 1 km uncertain.
+
+A row is dropped as a repeat only when it reports the same event as an earlier one; distinct
+events that share a CIR `entry` id, or have none, are all kept under distinct stable ids, and
+placeholder coordinates (0, 0) never become a point (docs/assessment.md, point 8).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ceasefire.domain import Location, Observation, TimeInterval
-from ceasefire.domain.errors import Problem
+from ceasefire.domain.errors import Problem, Severity
 from ceasefire.ingest.csvrows import read_csv_rows
-from ceasefire.ingest.geocoded import parse_point
+from ceasefire.ingest.geocoded import parse_site
 from ceasefire.ingest.ids import content_id, observation_id
 from ceasefire.ingest.keywords import classify_target, classify_text
 from ceasefire.ingest.localtime import TimeParseError, local_day
@@ -25,6 +30,9 @@ from ceasefire.ingest.report import IngestReport
 SOURCE_JSON = "bellingcat"
 SOURCE_CIR = "cir"
 SITE_UNCERTAINTY_M = 1_000.0
+#: CIR columns that say who reported an event and where it was geolocated, not what happened:
+#: two rows under one `entry` that differ only here are the same event, twice linked.
+CIR_SOURCING_COLUMNS = frozenset({"link", "geolocation"})
 
 
 def _observation(
@@ -69,7 +77,7 @@ def read_bellingcat_json(path: Path) -> IngestReport:
             continue
         try:
             interval = local_day(str(record.get("date") or ""))
-            location = parse_point(
+            location, set_aside = parse_site(
                 str(record.get("latitude")),
                 str(record.get("longitude")),
                 SITE_UNCERTAINTY_M,
@@ -81,6 +89,8 @@ def read_bellingcat_json(path: Path) -> IngestReport:
         record_id = content_id(record)
         if report.repeats(record_id, index, "identical incident"):
             continue
+        if set_aside is not None:
+            report.issues.append(_warning(path, set_aside, pointer=f"incident #{index}"))
         text = str(record.get("description") or "")
         report.observations.append(
             _observation(SOURCE_JSON, record_id, interval, location, text, record)
@@ -89,15 +99,20 @@ def read_bellingcat_json(path: Path) -> IngestReport:
 
 
 def read_cir_csv(path: Path) -> IngestReport:
-    """Read the monitor map CSV; rows are keyed by their `entry` id."""
+    """Read the monitor map CSV; rows are keyed by their `entry` id, made unique if need be.
+
+    The first row of an `entry` keeps it as its id, so ids stored before stay valid. A later
+    row under the same `entry` is a repeat (kept once) if it differs at most in its sourcing
+    columns; otherwise it is another event, loaded as `entry~<hash of the row>`. A row with no
+    `entry` is identified by the hash of its content, as the dashboard JSON is.
+    """
     report = IngestReport(source=SOURCE_CIR, path=str(path))
+    events: dict[str, dict[str, tuple[int, str]]] = {}  # entry -> event -> first line, row id
     for line, row in read_csv_rows(path):
         entry = row.get("entry", "").strip()
         try:
-            if not entry:
-                raise ValueError("empty entry id")
             interval = local_day(row.get("date", ""))
-            location = parse_point(
+            location, set_aside = parse_site(
                 row.get("lat", ""),
                 row.get("lon", ""),
                 SITE_UNCERTAINTY_M,
@@ -106,10 +121,57 @@ def read_cir_csv(path: Path) -> IngestReport:
         except (TimeParseError, ValueError) as exc:
             report.issues.append(Problem(str(path), f"entry {entry or '?'}: {exc}", line=line))
             continue
-        if report.repeats(entry, line, f"entry {entry}"):
+        record_id = _cir_record_id(path, report, events, entry, line, row)
+        if record_id is None:
             continue
+        if set_aside is not None:
+            report.issues.append(_warning(path, f"entry {entry or '?'}: {set_aside}", line=line))
         text = " ".join(
             part for part in (row.get("title", ""), row.get("arms/munition", "")) if part
         )
-        report.observations.append(_observation(SOURCE_CIR, entry, interval, location, text, row))
+        report.observations.append(
+            _observation(SOURCE_CIR, record_id, interval, location, text, row)
+        )
     return report
+
+
+def _cir_record_id(
+    path: Path,
+    report: IngestReport,
+    events: dict[str, dict[str, tuple[int, str]]],
+    entry: str,
+    line: int,
+    row: Mapping[str, str],
+) -> str | None:
+    """The row's stable record id, or None if it repeats an event already read (warned)."""
+    whole = content_id(row)
+    if not entry:
+        record_id = whole
+        if report.repeats(record_id, line, "row without entry id"):
+            return None
+        report.issues.append(
+            _warning(path, f"no entry id; identified by its content as {record_id}", line=line)
+        )
+        return record_id
+    event = content_id({k: v for k, v in row.items() if k not in CIR_SOURCING_COLUMNS})
+    seen = events.setdefault(entry, {})
+    if event in seen:
+        first, first_whole = seen[event]
+        how = "" if whole == first_whole else " with other sourcing (link, geolocation)"
+        reason = f"entry {entry} repeats line {first}{how}; kept once"
+        report.issues.append(_warning(path, reason, line=line))
+        return None
+    seen[event] = (line, whole)
+    if len(seen) == 1:
+        return entry
+    record_id = f"{entry}~{whole[:8]}"
+    first = min(first for first, _ in seen.values())
+    reason = f"entry {entry} is also line {first}, a different event; loaded as {record_id}"
+    report.issues.append(_warning(path, reason, line=line))
+    return record_id
+
+
+def _warning(
+    path: Path, reason: str, *, line: int | None = None, pointer: str | None = None
+) -> Problem:
+    return Problem(str(path), reason, line=line, pointer=pointer, severity=Severity.WARNING)

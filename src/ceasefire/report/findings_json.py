@@ -1,9 +1,11 @@
-"""The JSON shape `ceasefire assess --json` prints: agreement, summary, and findings."""
+"""The JSON shape `ceasefire assess --json` prints: agreement, summary, findings, and the
+groups of findings that probably report the same event (`probable_same_event`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ceasefire.assess.same_event import probable_same_events
 from ceasefire.domain import Verdict
 from ceasefire.pipeline import Assessment
 
@@ -52,4 +54,8 @@ def assessment_to_json(assessment: Assessment, include_not_covered: bool = False
         },
         "summary": assessment.summary.as_dict(),
         "findings": findings,
+        "probable_same_event": [
+            {"findings": list(group.finding_ids), "reason": group.reason}
+            for group in probable_same_events(assessment.findings, assessment.observations)
+        ],
     }

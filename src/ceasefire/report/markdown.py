@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from ceasefire.assess.same_event import probable_same_events
 from ceasefire.domain import Observation, Verdict
 from ceasefire.pipeline import Assessment
 
@@ -157,7 +158,31 @@ def agreement_section(assessment: Assessment) -> list[str]:
             lines.append(f"\n({total - len(geocoded)} more not shown; `ceasefire assess --json`)")
     else:
         lines.append("No geocoded incident falls in this window.")
-    return [*lines, ""]
+    return [*lines, *same_event_section(assessment), ""]
+
+
+def same_event_section(assessment: Assessment) -> list[str]:
+    """The findings that probably report one event, so that nobody counts it twice.
+
+    Until fusion builds incidents, each source's report is its own finding; this lists the
+    groups `assess.same_event` finds (close in place and time, compatible categories).
+    """
+    groups = probable_same_events(assessment.findings, assessment.observations)
+    if not groups:
+        return []
+    lines = [
+        "",
+        "### Probably the same event",
+        "",
+        f"{len(groups)} {'group' if len(groups) == 1 else 'groups'} of this agreement's "
+        "findings probably report one event each; the totals still count every finding "
+        "(docs/assessment.md, point 9):",
+        "",
+    ]
+    for group in groups:
+        ids = ", ".join(f"`{i}`" for i in group.finding_ids)
+        lines.append(f"- probably the same event: {ids}: {group.reason}")
+    return lines
 
 
 def ledger_section(sealed: LedgerSummary) -> list[str]:
