@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from ceasefire.domain import Finding, Observation, ReportKind, Verdict, WeaponClass
 
@@ -143,37 +144,27 @@ def count_once(
         own = observations[finding.subject.id]
         what = "a copy of" if own.report_kind is not ReportKind.REGIONAL_TALLY else "covered by"
         if strongest.rank >= finding.verdict.rank:
+            reason = (
+                f"supporting evidence, not a second act: {what} {repeated}; counted there, "
+                f"not here (on its own: {finding.verdict}, {finding.reason})"
+            )
+            clauses = tuple(f"{SUPPORTS}{f.subject.id}" for f in ranked)
             out.append(
-                Finding(
-                    id=finding.id,
-                    agreement_id=finding.agreement_id,
-                    subject=finding.subject,
+                replace(
+                    finding,
                     verdict=Verdict.NOT_COVERED,
-                    clauses=tuple(f"{SUPPORTS}{f.subject.id}" for f in ranked),
-                    reason=(
-                        f"supporting evidence, not a second act: {what} {repeated}; counted "
-                        f"there, not here (on its own: {finding.verdict}, {finding.reason})"
-                    ),
+                    clauses=clauses,
+                    reason=reason,
                     certainty=0.0,
-                    agreement_sha256=finding.agreement_sha256,
                 )
             )
             continue
-        out.append(
-            Finding(
-                id=finding.id,
-                agreement_id=finding.agreement_id,
-                subject=finding.subject,
-                verdict=Verdict.POSSIBLE,
-                clauses=finding.clauses,
-                reason=(
-                    f"{finding.reason} | may repeat {repeated}: if it does, that row's "
-                    f"verdict holds; if not, it is {finding.verdict} on its own"
-                ),
-                certainty=round(min(finding.certainty, 0.5), 4),
-                agreement_sha256=finding.agreement_sha256,
-            )
+        reason = (
+            f"{finding.reason} | may repeat {repeated}: if it does, that row's verdict "
+            f"holds; if not, it is {finding.verdict} on its own"
         )
+        certainty = round(min(finding.certainty, 0.5), 4)
+        out.append(replace(finding, verdict=Verdict.POSSIBLE, reason=reason, certainty=certainty))
     return out
 
 
