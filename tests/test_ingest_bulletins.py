@@ -66,18 +66,20 @@ def test_bad_rows_are_reported_by_line_and_good_rows_load(
     path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     report = read_bulletins(path, catalog)
     errors = {i.line: i.reason for i in report.errors}
-    assert set(errors) == {3, 4, 5, 6, 7, 8}
-    assert "day is out of range" in errors[3]
-    assert "before it starts" in errors[4]
+    # only impossible counts are refused; a row with a doubtful time or weapon is kept
+    assert set(errors) == {5, 6, 7}
     assert "launched '-3'" in errors[5]
     assert "exceeds launched" in errors[6]
     assert "'many' is not a number" in errors[7]
-    assert "empty model" in errors[8]
     warnings = {i.line: i.reason for i in report.warnings}
-    assert set(warnings) == {9, 10}
+    assert set(warnings) == {3, 4, 8, 9, 10}
+    assert "unreadable time '2025-05-32'" in warnings[3]
+    assert "before it starts" in warnings[4]
+    assert "no model given" in warnings[8]
     assert "not in the weapons catalogue" in warnings[9]
     assert "repeats line 2" in warnings[10]
-    assert [o.weapon_model for o in report.observations] == ["ZALA", "Zyx-9000"]
+    models = [o.weapon_model for o in report.observations]
+    assert models == ["ZALA", "ZALA", "Kalibr", None, "Zyx-9000"]
     assert report.observations[0].side is Side.RU
     # skipped rows are errors, loaded-but-doubtful rows warnings, and nothing is both
     assert {i.line for i in report.issues if i.severity is Severity.ERROR} == set(errors)

@@ -14,7 +14,9 @@ from numpy.typing import NDArray
 
 from ceasefire.agreement.compiled import CompiledAgreement
 from ceasefire.assess.clauses import ClauseResult, TimeFit, scope_clause, zone_applies, zone_clause
+from ceasefire.assess.coverage import count_once, supported_rows
 from ceasefire.assess.spatial import Placement, distances_to, place_discs
+from ceasefire.assess.undecided import unnamed_weapon_clause
 from ceasefire.domain import (
     Finding,
     Observation,
@@ -104,7 +106,10 @@ def assess(
     observations: Sequence[Observation], compiled: CompiledAgreement, agreement_sha256: str = ""
 ) -> list[Finding]:
     """One Finding per observation, in input order; `agreement_sha256` (the digest of the
-    agreement file) is stamped on each, so a finding names the exact text it applied."""
+    agreement file) is stamped on each, so a finding names the exact text it applied.
+
+    A regional tally or repeated row that only supports another row's act is `not_covered`
+    with clauses `supports:<id>` (`coverage.count_once`), so every launch is counted once."""
     agreement = compiled.agreement
     table = point_table(observations, compiled)
     slot, x, y, radius = table.slot, table.x, table.y, table.radius
@@ -141,6 +146,8 @@ def assess(
             zoned = zone_clause(observation, cz.zone, zone_placements[k], float(edge[k]), fit)
             if zoned is not None:
                 results.append(zoned)
+        if not results and (unnamed := unnamed_weapon_clause(observation, agreement.scope, fit)):
+            results.append(unnamed)
         if not results:
             why = f"{observation.category} is not prohibited by the scope"
             if unplaced_zones:
@@ -153,7 +160,8 @@ def assess(
                 ClauseResult(r.clause, r.verdict, r.reason + context, r.certainty) for r in results
             ]
         findings.append(_strongest(observation, agreement.id, agreement_sha256, results))
-    return findings
+    by_id = {o.id: o for o in observations}
+    return count_once(findings, by_id, supported_rows(observations))
 
 
 __all__ = ["Placement", "assess", "line_distances", "point_table", "time_fit"]

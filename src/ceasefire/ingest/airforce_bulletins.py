@@ -1,66 +1,167 @@
 """Ukrainian Air Force daily bulletins (`missile_attacks_daily.csv`): one row per weapon model.
 
-Times are Kyiv local time with daylight saving; a row with only a date covers that whole
-local day. The bulletins name target regions, not points, so locations are regions.
+Times are Kyiv local time with daylight saving. A row is dated as widely as its text can mean
+(`localtime.bulletin_interval`): a date-only row covers its day and the 24 hours before it, a
+night whose start is not given starts the evening before. The bulletins name target regions,
+not points, so locations are regions.
+
+Every row is kept, even one that cannot be dated or whose weapon the catalogue does not know:
+a row that vanished would be an attack nobody can assess. Such a row is dated by the file's
+whole span, or classed unknown, and its description says so; it is reported as a warning.
+Only rows whose counts are impossible (negative, fractional, more destroyed than launched)
+are refused.
+
+The `source` column names the account that published the row: the Air Force headquarters
+(`kpszsu`), a regional air command (`PvKPivden`, `pvkshid`, `PvkZahid`, `PvkCenter`), the
+General Staff, ... (`PUBLISHERS`); it decides the row's `publisher` and `report_kind`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ceasefire.domain import Location, Observation, Side
+from ceasefire.domain import (
+    Location,
+    Observation,
+    ReportKind,
+    Side,
+    TimeInterval,
+    TimePrecision,
+)
 from ceasefire.domain.errors import Problem, Severity
 from ceasefire.ingest.csvrows import parse_count, read_csv_rows
 from ceasefire.ingest.ids import content_id, observation_id
-from ceasefire.ingest.localtime import TimeParseError, local_interval
+from ceasefire.ingest.localtime import bulletin_interval
 from ceasefire.ingest.report import IngestReport
 from ceasefire.ingest.weapons import UNKNOWN_KIND, WeaponCatalog
 
 SOURCE = "airforce"
 REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "destroyed")
 
+#: Every account the bundled file's `source` column names (lower case), what it is, and what
+#: its rows count (docs/assessment.md, "Point 1"). The headquarters, the General Staff and the
+#: Commander-in-Chief publish country-wide launch counts; the regional air commands publish
+#: what they shot down in their region; the rest report single strikes.
+PUBLISHERS: dict[str, tuple[str, ReportKind]] = {
+    "kpszsu": ("Air Force Command headquarters", ReportKind.LAUNCH_REPORT),
+    "generalstaff.ua": ("General Staff of the Armed Forces", ReportKind.LAUNCH_REPORT),
+    "cincafu": ("Commander-in-Chief of the Armed Forces", ReportKind.LAUNCH_REPORT),
+    "pvkpivden": ("Air Command South", ReportKind.REGIONAL_TALLY),
+    "pvkshid": ("Air Command East", ReportKind.REGIONAL_TALLY),
+    "pvkzahid": ("Air Command West", ReportKind.REGIONAL_TALLY),
+    "pvkcenter": ("Air Command Centre", ReportKind.REGIONAL_TALLY),
+    "chiefukrdiu": ("Defence Intelligence of Ukraine", ReportKind.INCIDENT_REPORT),
+    "war_monitor": ("war_monitor Telegram channel", ReportKind.INCIDENT_REPORT),
+    "kharkivoda.gov.ua": ("Kharkiv regional military administration", ReportKind.INCIDENT_REPORT),
+}
+
+
+def publisher_of(source: str) -> tuple[str, ReportKind]:
+    """The account a `source` value names (as written), and the kind of report it publishes.
+
+    `kpszsu/posts/...`, `kpszsu/videos/...` and `https://t.me/kpszsu/...` are the same account;
+    a bare `watch/?v=...` video link names none: publisher "", kind unknown.
+    """
+    text = source.strip()
+    for prefix in ("https://t.me/", "http://t.me/", "t.me/"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    account = text.split("/", 1)[0]
+    if account.startswith("watch") or not account:
+        return "", ReportKind.UNKNOWN
+    known = PUBLISHERS.get(account.lower())
+    return account, known[1] if known else ReportKind.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A row read, before undated rows get the file's span."""
+
+    line: int
+    observation: Observation
+    undated: bool
+
 
 def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
-    """Read every row; skip (and report) rows that cannot be dated or counted."""
+    """Read every row; refuse (and report) only rows whose counts are impossible."""
     report = IngestReport(source=SOURCE, path=str(path))
+    rows: list[_Row] = []
     for line, row in read_csv_rows(path):
         missing = [c for c in REQUIRED_COLUMNS if c not in row]
         if missing:
             report.issues.append(Problem(str(path), f"missing columns {missing}", line=line))
             return report
         try:
-            observation, catalogued = _row_to_observation(row, catalog)
-        except (TimeParseError, ValueError) as exc:
+            observation, doubts = _row_to_observation(row, catalog)
+        except ValueError as exc:
             report.issues.append(Problem(str(path), f"model {row['model']!r}: {exc}", line=line))
             continue
         if report.repeats(observation.id, line, "row with the same content"):
             continue
-        if not catalogued:
-            report.issues.append(
-                Problem(
-                    str(path),
-                    f"model {row['model']!r} is not in the weapons catalogue; category 'other'",
-                    line=line,
-                    severity=Severity.WARNING,
-                )
-            )
-        report.observations.append(observation)
+        for doubt in doubts:
+            reason = f"model {row['model']!r}: {doubt}"
+            warning = Problem(str(path), reason, line=line, severity=Severity.WARNING)
+            report.issues.append(warning)
+        rows.append(_Row(line, observation, observation.interval is _PLACEHOLDER))
+    report.observations.extend(_date_undated(rows))
     return report
 
 
-def _row_to_observation(row: dict[str, str], catalog: WeaponCatalog) -> tuple[Observation, bool]:
-    """The row as an observation, and whether the catalogue knew its weapon model."""
+def _date_undated(rows: list[_Row]) -> list[Observation]:
+    """Undated rows get the span of every dated row of the file: the widest the data allows."""
+    dated = [r.observation.interval for r in rows if not r.undated]
+    if not dated:
+        return [r.observation for r in rows if not r.undated]
+    span = TimeInterval(
+        min(i.start for i in dated), max(i.end for i in dated), TimePrecision.YEAR
+    )
+    return [replace(r.observation, interval=span) if r.undated else r.observation for r in rows]
+
+
+def _row_to_observation(
+    row: dict[str, str], catalog: WeaponCatalog
+) -> tuple[Observation, list[str]]:
+    """The row as an observation, and the doubts about it (each becomes a warning)."""
     model = row["model"].strip()
-    if not model:
-        raise ValueError("empty model")
-    interval = local_interval(row["time_start"], row["time_end"])
     launched = parse_count(row["launched"], "launched")
     destroyed = parse_count(row["destroyed"], "destroyed")
     if launched is not None and destroyed is not None and destroyed > launched:
         raise ValueError(f"destroyed ({destroyed}) exceeds launched ({launched})")
-    kind = catalog.classify(model)
+    doubts: list[str] = []
+    notes: list[str] = []
+    dated = bulletin_interval(row["time_start"], row["time_end"])
+    if dated is None:
+        interval = _PLACEHOLDER
+        why = (
+            f"no usable time ({row['time_start'].strip()!r} to {row['time_end'].strip()!r}): "
+            "dated by the whole span of the file"
+        )
+        doubts.append(why)
+        notes.append(why)
+    else:
+        interval, how = dated
+        if how:
+            notes.append(how)
+        if "before it starts" in how or "unreadable time" in how:
+            doubts.append(how)
+    kind = catalog.classify(model) if model else None
+    if kind is None:
+        what = "no model given" if not model else "not in the weapons catalogue"
+        doubts.append(f"{what}; weapon class unknown")
+        notes.append(f"weapon {what}: class unknown")
+    publisher, report_kind = publisher_of(row.get("source", ""))
     record_id = content_id(row)
     region = row.get("target", "").strip() or "Ukraine"
+    shown = model or "unnamed weapon"
+    if report_kind is ReportKind.REGIONAL_TALLY:
+        description = f"{shown} over {region}, regional tally of {publisher}"
+    else:
+        description = f"{shown} launched at {region}"
+    if notes:
+        description += f" ({'; '.join(notes)})"
     observation = Observation(
         id=observation_id(SOURCE, record_id),
         source=SOURCE,
@@ -68,12 +169,20 @@ def _row_to_observation(row: dict[str, str], catalog: WeaponCatalog) -> tuple[Ob
         interval=interval,
         location=Location(region=region),
         category=(kind or UNKNOWN_KIND).category,
-        weapon_model=model,
+        weapon_model=model or None,
         weapon_class=(kind or UNKNOWN_KIND).weapon_class,
         launched=launched,
         destroyed=destroyed,
         side=Side.RU,
-        description=f"{model} launched at {region}",
+        description=description,
         extras=row,
+        publisher=publisher,
+        report_kind=report_kind,
     )
-    return observation, kind is not None
+    return observation, doubts
+
+
+#: An undated row's interval until `_date_undated` gives it the file's span.
+_PLACEHOLDER = TimeInterval(
+    datetime(1970, 1, 1, tzinfo=UTC), datetime(1970, 1, 1, tzinfo=UTC), TimePrecision.YEAR
+)

@@ -36,10 +36,12 @@ How to read the verdicts:
 * **violation**: a prohibited act whose reported interval lies wholly inside the window (and,
   for zone clauses, whose location uncertainty lies wholly inside the zone);
 * **possible**: prohibited, but the interval only partly overlaps the window (a bulletin row
-  dated only by day covers the whole Kyiv calendar day, so a day that straddles a boundary is
-  only *possible*), or the location straddles a zone edge, or the clause names targets the
-  source does not state;
-* **not covered**: outside the window, or not prohibited.
+  dated only by day covers that Kyiv day and the day before it, since it may be a report of
+  the previous 24 hours, so a row near a boundary is only *possible*), or the location
+  straddles a zone edge, or the clause names targets the source does not state;
+* **not covered**: outside the window, or not prohibited, or supporting evidence of another
+  row (a regional tally repeating a launch report of the same weapon and period: clause
+  `supports:<id>`), so that every launch is counted once.
 
 Time precision: Air Force bulletin rows carry either minutes (Kyiv local time, converted to
 UTC with daylight saving) or only a date; Bellingcat/CIR incidents only a date; UCDP events a
@@ -142,6 +144,7 @@ def agreement_section(assessment: Assessment) -> list[str]:
         for verdict, totals in assessment.summary.totals.items()
     ]
     lines += _table(["verdict", "findings", "launched", "destroyed", "by source"], summary)
+    lines += evidence_basis_lines(assessment)
     weapon_rows = _weapon_rows(assessment)
     lines += ["", "### Air Force bulletin rows by weapon model", ""]
     if weapon_rows:
@@ -182,6 +185,26 @@ def same_event_section(assessment: Assessment) -> list[str]:
     for group in groups:
         ids = ", ".join(f"`{i}`" for i in group.finding_ids)
         lines.append(f"- probably the same event: {ids}: {group.reason}")
+    return lines
+
+
+def evidence_basis_lines(assessment: Assessment) -> list[str]:
+    """How many violation/possible findings rest on regional tallies or on rows dated by day,
+    and how many tallies or repeated rows were counted as supporting evidence instead."""
+    totals = assessment.summary.totals
+    lines = ["", "What the findings rest on:", ""]
+    for verdict in (Verdict.VIOLATION, Verdict.POSSIBLE):
+        t = totals[verdict]
+        lines.append(
+            f"- {verdict}: {t.findings} findings, of which {t.regional_tally} rest on a regional "
+            f"air command's tally (its count is a lower bound of what was launched) and "
+            f"{t.day_precision} on a row dated only by day or more coarsely"
+        )
+    supporting = totals[Verdict.NOT_COVERED].supporting
+    lines.append(
+        f"- {supporting} regional tallies or repeated rows overlap a launch report of the same "
+        "weapon: supporting evidence of that row, counted there and not again"
+    )
     return lines
 
 
