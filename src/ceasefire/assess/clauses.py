@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ceasefire.assess.spatial import Placement
-from ceasefire.domain import Observation, TargetClass, Verdict, WindowOverlap
-from ceasefire.domain.agreement import Scope, Zone, ZoneKind
+from ceasefire.domain import Observation, Side, TargetClass, Verdict, WindowOverlap
+from ceasefire.domain.agreement import Agreement, Scope, Zone, ZoneKind
 
 UNRESOLVED_DOUBT = 0.5
 
@@ -59,6 +59,74 @@ def scope_clause(observation: Observation, scope: Scope, time: TimeFit) -> Claus
         f"{time.wording}"
     )
     return ClauseResult("scope", verdict, reason, time.share_inside * doubt)
+
+
+def _party_list(agreement: Agreement) -> str:
+    return ", ".join(p.id for p in agreement.bound_parties)
+
+
+def unbound_party_clause(
+    observation: Observation, agreement: Agreement, time: TimeFit
+) -> ClauseResult | None:
+    """Not covered: the act is attributed to a party the agreement does not bind.
+
+    A unilateral truce binds only the party that declared it; the other side's acts during
+    its window break nothing, whatever they are (docs/assessment.md, point 5).
+    """
+    side = observation.side
+    if side is Side.UNKNOWN or agreement.bound is None or str(side) in agreement.bound:
+        return None
+    reason = (
+        f"attributed to {side}, which this agreement does not bind "
+        f"(it binds {_party_list(agreement)} only); {time.wording}"
+    )
+    return ClauseResult("bound", Verdict.NOT_COVERED, reason, 0.0)
+
+
+def with_party(
+    result: ClauseResult, observation: Observation, agreement: Agreement
+) -> ClauseResult:
+    """Say who acted in a clause that fired, and weaken it when that decides and is unknown.
+
+    The act of a bound party is reported with the attribution and its basis. When the source
+    does not say who acted and the agreement binds only some parties, the clause is at most
+    possible: a doubt about the actor is a doubt like a straddled edge, so the certainty is
+    halved too (docs/assessment.md, point 5).
+    """
+    if result.verdict is Verdict.NOT_COVERED:
+        return result
+    side = observation.side
+    if side is not Side.UNKNOWN:
+        basis = observation.extras.get("attributed_by") or f"by the {observation.source} source"
+        reason = f"{result.reason}; attributed to {side} ({basis})"
+        return ClauseResult(result.clause, result.verdict, reason, result.certainty)
+    if agreement.binds_every_party:
+        reason = f"{result.reason}; the source does not say which party acted"
+        return ClauseResult(result.clause, result.verdict, reason, result.certainty)
+    reason = (
+        f"{result.reason}; the source does not say which party acted, and this agreement "
+        f"binds {_party_list(agreement)} only"
+    )
+    return ClauseResult(
+        result.clause, Verdict.POSSIBLE, reason, result.certainty * UNRESOLVED_DOUBT
+    )
+
+
+_WOULD_HAVE = {
+    Verdict.VIOLATION: "would have been a violation",
+    Verdict.POSSIBLE: "would possibly have been a violation",
+    Verdict.NOT_COVERED: "would not have been covered",
+}
+
+
+def never_in_force_prefix(verdict: Verdict, agreement: Agreement) -> str:
+    """The words that open every reason under an agreement that never bound anyone.
+
+    The verdict values stay (programs read them), but a person quoting the reason quotes
+    "would have been a violation (proposal rejected; never in force)", never "violation".
+    """
+    why = agreement.never_in_force
+    return "" if why is None else f"{_WOULD_HAVE[verdict]} ({why}): "
 
 
 def zone_applies(observation: Observation, zone: Zone) -> bool:
