@@ -119,6 +119,12 @@ _WOULD_HAVE = {
 }
 
 
+def verdict_wording(verdict: Verdict, agreement: Agreement) -> str:
+    """The verdict as a person should read it: its value, or under an agreement that never
+    bound anyone, what it would have been (the value itself stays for programs)."""
+    return str(verdict) if agreement.never_in_force is None else _WOULD_HAVE[verdict]
+
+
 def never_in_force_prefix(verdict: Verdict, agreement: Agreement) -> str:
     """The words that open every reason under an agreement that never bound anyone.
 
@@ -126,7 +132,7 @@ def never_in_force_prefix(verdict: Verdict, agreement: Agreement) -> str:
     "would have been a violation (proposal rejected; never in force)", never "violation".
     """
     why = agreement.never_in_force
-    return "" if why is None else f"{_WOULD_HAVE[verdict]} ({why}): "
+    return "" if why is None else f"{verdict_wording(verdict, agreement)} ({why}): "
 
 
 def zone_applies(observation: Observation, zone: Zone) -> bool:

@@ -34,12 +34,14 @@ class Country(StrEnum):
     """Where a geocoded point lies, as far as the bundled outline of Ukraine can tell."""
 
     UKRAINE = "Ukraine"  # inside Ukraine's borders (Crimea and occupied areas included)
+    BORDER = "at Ukraine's border"  # just outside the outline: the country cannot be told
     RUSSIA = "Russia"
     ELSEWHERE = "elsewhere"  # another country, the sea, or no outline to decide with
 
 
-#: A point this close outside the outline still counts as Ukraine: the outline is simplified
-#: by about 100 m and stops at the coast, so ports, bridges and border rivers fall just outside.
+#: A point this close outside the outline is `BORDER`, not another country: the outline is
+#: simplified by about 100 m and stops at the coast, so ports, bridges and border villages
+#: fall just outside it.
 BORDER_SLACK_M = 2_000.0
 
 #: Within this distance of Ukraine's border, a strike in Russia may have been either side's:
@@ -84,7 +86,7 @@ class Borders:
         x, y = self.projection.points_to_metres(np.array([lon]), np.array([lat]))
         beyond = float(self.boundary_m.distance(Point(float(x[0]), float(y[0]))))
         if beyond <= BORDER_SLACK_M:
-            return Place(Country.UKRAINE, 0.0)
+            return Place(Country.BORDER, beyond)
         russia = _in_western_russia(lat, lon)
         return Place(Country.RUSSIA if russia else Country.ELSEWHERE, beyond)
 
