@@ -389,6 +389,9 @@ def test_the_report_of_a_rejected_proposal_says_would_have(agreements: Path) -> 
         ),
     )
     section = _report_section(agreements, "christmas-truce-2025", [observation])
-    assert "**Never in force (proposal rejected; never in force).**" in section
+    assert (
+        "**Proposal rejected; never in force.** Every count below is what *would have been*"
+        in section
+    )
     assert "| would have been a violation | 1 |" in section
     assert "| violation |" not in section

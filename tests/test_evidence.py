@@ -78,7 +78,9 @@ def test_demo_report_seals_the_run_in_the_ledger(tmp_path: Path) -> None:
         "Hypothetical settlement",
     ):
         assert f"## {title}" in report
-    assert "| christmas-truce-2025 | rejected | 8 | 306 | 6 | 675 |" in report
+    rejected = "| christmas-truce-2025 | proposal rejected; never in force | 8 | 306 | 6 | 675 |"
+    assert rejected in report
+    assert "- binds only Russian Federation (RU): acts attributed to UA are not covered" in report
     assert "## Evidence ledger" in report
     assert "**verified**" in report
     bundle = tmp_path / "evidence-bundle.json"

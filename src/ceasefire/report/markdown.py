@@ -134,7 +134,7 @@ def never_in_force_lines(agreement: Agreement) -> list[str]:
     if why is None:
         return []
     return [
-        f"**Never in force ({why}).** Every count below is what *would have been* a violation "
+        f"**{why[0].upper()}{why[1:]}.** Every count below is what *would have been* a violation "
         "had it been in force; none of it is a breach of anything.",
         "",
     ]
