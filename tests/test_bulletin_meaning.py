@@ -80,8 +80,10 @@ def test_christmas_regional_tallies_count_once(
         verdict, clauses = findings[by_line[line].id]
         assert verdict is Verdict.NOT_COVERED
         assert f"supports:{by_line[476].id}" in clauses
-    # the reconnaissance tally of 25 Dec repeats no headquarters row: it still counts
-    assert findings[by_line[478].id] == (Verdict.VIOLATION, "scope")
+    # the reconnaissance tally of 25 Dec repeats no headquarters row, so coverage leaves it
+    # alone: it is not covered only because reconnaissance flights are no act of force (Point 3)
+    assert findings[by_line[478].id] == (Verdict.NOT_COVERED, "none")
+    assert by_line[478].report_kind is ReportKind.REGIONAL_TALLY
     assert findings[by_line[476].id] == (Verdict.VIOLATION, "scope")
 
 
@@ -170,13 +172,14 @@ def test_summary_counts_launches_once_and_says_what_findings_rest_on(
     by_id = {o.id: o for o in observations}
     summary = summarise(findings, by_id)
     violation = summary.totals[Verdict.VIOLATION]
-    # 473 Shahed (99), 474 Iskander-M (1), 476 Shahed (131), 478 reconnaissance tally (2)
-    assert (violation.findings, violation.launched, violation.regional_tally) == (4, 233, 1)
+    # 473 Shahed (99), 474 Iskander-M (1), 476 Shahed (131); the reconnaissance tally 478 is
+    # no act of force (Point 3)
+    assert (violation.findings, violation.launched, violation.regional_tally) == (3, 231, 0)
     assert summary.totals[Verdict.NOT_COVERED].supporting == 3
     assert sum(is_supporting(f) for f in findings) == 3
     lines = evidence_basis_lines(Assessment(agreement, findings, by_id, summary, {}, ""))
     text = "\n".join(lines)
-    assert "violation: 4 findings, of which 1 rest on a regional air command's tally" in text
+    assert "violation: 3 findings, of which 0 rest on a regional air command's tally" in text
     assert "3 regional tallies or repeated rows overlap a launch report" in text
 
 
@@ -219,11 +222,12 @@ def test_minute_rows_are_unchanged() -> None:
 def test_edge_rows_become_possible(by_line: dict[int, Observation], agreements: Path) -> None:
     observations = list(by_line.values())
     victory = _assess(observations, agreements / "victory-day-truce-2025.yaml")
-    for line in (1280, 1281, 1282):  # dated 11 May: may be the 24 hours before, in the truce
+    for line in (1280, 1282):  # dated 11 May: may be the 24 hours before, in the truce
         assert victory[by_line[line].id][0] is Verdict.POSSIBLE
+    # the same day's reconnaissance tally is no act of force at all (Point 3)
+    assert victory[by_line[1281].id] == (Verdict.NOT_COVERED, "none")
     christmas = _assess(observations, agreements / "christmas-truce-2025.yaml")
     assert christmas[by_line[472].id][0] is Verdict.POSSIBLE  # Molniya dated 27 Dec
-    assert christmas[by_line[481].id][0] is Verdict.POSSIBLE  # dated 24 Dec: may be the 23rd
 
 
 # --- Point 8: nothing silently dropped -------------------------------------------------------

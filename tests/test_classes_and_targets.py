@@ -197,7 +197,8 @@ HEAVY_NAMES = re.compile(
 DRONE_WORDS = re.compile(r"\bdrone|\buav", re.IGNORECASE)
 # Reports in the bundled CIR and Bellingcat files that name them (and no drone), counted with
 # grep-like means in docs/assessment.md, "Point 4".
-HEAVY_COUNT, MLRS_COUNT = 103, 81
+# 104: one of them is a CIR row without an `entry` id, loaded since Point 8
+HEAVY_COUNT, MLRS_COUNT = 104, 81
 MLRS_NAMES = re.compile(r"\bmlrs\b|\bgrad\b|\btos-1|multiple launch rocket", re.IGNORECASE)
 
 
@@ -381,7 +382,9 @@ def test_a_stated_civilian_target_is_not_covered_and_the_reason_says_so(
         assert verdict == Verdict.NOT_COVERED, start
         assert reason.startswith("the source states a civilian target"), reason
     possible = [o for o, v, _ in moratorium_on_bellingcat if v == Verdict.POSSIBLE]
-    assert len(possible) == 11
+    # 20 before: 11 state a civilian target (below 9), and #2408 (Belgorod, 17 Mar) is read as
+    # a Moscow day that ends when the moratorium starts (Point 5)
+    assert len(possible) == 9 + 1
     # No finding blames the scope for a category it prohibits.
     for o, verdict, reason in moratorium_on_bellingcat:
         if (
@@ -411,4 +414,4 @@ def test_assess_json_shows_no_false_scope_reason(agreements: Path, data: Path) -
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)["summary"]
     assert summary["violation"]["findings"] == 0
-    assert summary["possible"]["findings"] == 11
+    assert summary["possible"]["findings"] == 10  # see the test above

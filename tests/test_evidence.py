@@ -78,8 +78,10 @@ def test_demo_report_seals_the_run_in_the_ledger(tmp_path: Path) -> None:
         "Hypothetical settlement",
     ):
         assert f"## {title}" in report
-    assert "| christmas-truce-2025 | rejected | 4 | 233 | 8 | 700 |" in report
+    rejected = "| christmas-truce-2025 | proposal rejected; never in force | 3 | 231 | 7 | 698 |"
+    assert rejected in report
     assert "- 3 regional tallies or repeated rows overlap a launch report" in report
+    assert "- binds only Russian Federation (RU): acts attributed to UA are not covered" in report
     assert "## Evidence ledger" in report
     assert "**verified**" in report
     bundle = tmp_path / "evidence-bundle.json"

@@ -26,17 +26,31 @@ DAY = datetime(2025, 4, 12, 21, 0, tzinfo=UTC)  # 13 April 2025, Kyiv
 
 
 @pytest.fixture(scope="module")
-def moratorium(agreements: Path) -> Assessment:
+def moratorium(agreements: Path, tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    """The energy moratorium's window and scope, widened to strikes on any target.
+
+    Under the moratorium itself the Bellingcat reports of Sumy state a civilian target (the
+    city centre) and are not covered (docs/assessment.md, Point 6), so nothing is left to
+    group; the same window under a scope without targets keeps all three reports counted.
+    """
+    text = (agreements / "energy-moratorium-2025.yaml").read_text(encoding="utf-8")
+    widened = text.replace("  targets: [energy]\n", "")
+    assert widened != text
+    path = tmp_path_factory.mktemp("agreements") / "any-target-moratorium.yaml"
+    path.write_text(widened, encoding="utf-8")
     store = open_store("memory://")
     ingest_files(store, bundled_sources())
-    return assess_stored(store, agreements / "energy-moratorium-2025.yaml")
+    return assess_stored(store, path)
 
 
 def test_the_sumy_strike_of_13_april_2025_is_one_group(moratorium: Assessment) -> None:
     """The Iskander-M bulletin row for Sumy and Bellingcat's two reports of the strike (the
     first impact, 34 killed; the "second strike on the city center") are one group."""
     groups = probable_same_events(moratorium.findings, moratorium.observations)
-    sumy = [g for g in groups if any(":bellingcat:" in i for i in g.finding_ids)]
+    def region(finding_id: str) -> str | None:
+        return moratorium.observations[finding_id.split(":", 1)[1]].location.region
+
+    sumy = [g for g in groups if any(region(i) == "Sumy" for i in g.finding_ids)]
     assert len(sumy) == 1
     members = [moratorium.observations[i.split(":", 1)[1]] for i in sumy[0].finding_ids]
     assert sorted(o.source for o in members) == ["airforce", "bellingcat", "bellingcat"]

@@ -286,6 +286,7 @@ def load_agreement(path: Path | str) -> Agreement:
         zones=zones,
         sources=tuple(_describe_source(s.title, s.url) for s in spec.sources),
         notes=spec.notes.strip(),
+        bound=frozenset(spec.bound) if spec.bound is not None else None,
     )
 
 

@@ -135,6 +135,9 @@ class AgreementSpec(_Strict):
     title: Annotated[str, Field(min_length=1)]
     status: Literal["in_force", "proposed", "rejected", "expired", "hypothetical"]
     parties: list[PartySpec] = Field(min_length=2)
+    bound: list[str] | None = Field(default=None, min_length=1)
+    """Ids of the parties the agreement binds (a unilateral truce: the declaring party only);
+    absent means every party, so files written before this key load as they did."""
     window: WindowSpec
     scope: ScopeSpec
     geography: GeographySpec = Field(default_factory=GeographySpec)
@@ -151,4 +154,7 @@ class AgreementSpec(_Strict):
         unknown = sorted({s for s in sides if s not in party_ids})
         if unknown:
             raise ValueError(f"sides {unknown} are not among the parties {sorted(party_ids)}")
+        unknown_bound = sorted({b for b in self.bound or () if b not in party_ids})
+        if unknown_bound:
+            raise ValueError(f"bound {unknown_bound} are not among the parties {sorted(party_ids)}")
         return self

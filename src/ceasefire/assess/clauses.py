@@ -22,12 +22,13 @@ from ceasefire.assess.spatial import Placement
 from ceasefire.domain import (
     Category,
     Observation,
+    Side,
     TargetClass,
     Verdict,
     WeaponClass,
     WindowOverlap,
 )
-from ceasefire.domain.agreement import Scope, Zone, ZoneKind
+from ceasefire.domain.agreement import Agreement, Scope, Zone, ZoneKind
 from ceasefire.domain.taxonomy import CLASS_CANDIDATES
 
 UNRESOLVED_DOUBT = 0.5
@@ -105,6 +106,80 @@ def _withdrawn_class_doubts(observation: Observation, zone: Zone) -> list[str]:
     if observation.category is not Category.HEAVY_WEAPON_PRESENT:
         doubts.append("a report of use places the impact, not the weapon that fired")
     return doubts
+
+
+def _party_list(agreement: Agreement) -> str:
+    return ", ".join(p.id for p in agreement.bound_parties)
+
+
+def unbound_party_clause(
+    observation: Observation, agreement: Agreement, time: TimeFit
+) -> ClauseResult | None:
+    """Not covered: the act is attributed to a party the agreement does not bind.
+
+    A unilateral truce binds only the party that declared it; the other side's acts during
+    its window break nothing, whatever they are (docs/assessment.md, point 5).
+    """
+    side = observation.side
+    if side is Side.UNKNOWN or agreement.bound is None or str(side) in agreement.bound:
+        return None
+    reason = (
+        f"attributed to {side}, which this agreement does not bind "
+        f"(it binds {_party_list(agreement)} only); {time.wording}"
+    )
+    return ClauseResult("bound", Verdict.NOT_COVERED, reason, 0.0)
+
+
+def with_party(
+    result: ClauseResult, observation: Observation, agreement: Agreement
+) -> ClauseResult:
+    """Say who acted in a clause that fired, and weaken it when that decides and is unknown.
+
+    The act of a bound party is reported with the attribution and its basis. When the source
+    does not say who acted and the agreement binds only some parties, the clause is at most
+    possible: a doubt about the actor is a doubt like a straddled edge, so the certainty is
+    halved too (docs/assessment.md, point 5).
+    """
+    if result.verdict is Verdict.NOT_COVERED:
+        return result
+    side = observation.side
+    if side is not Side.UNKNOWN:
+        basis = observation.extras.get("attributed_by") or f"by the {observation.source} source"
+        reason = f"{result.reason}; attributed to {side} ({basis})"
+        return ClauseResult(result.clause, result.verdict, reason, result.certainty)
+    if agreement.binds_every_party:
+        reason = f"{result.reason}; the source does not say which party acted"
+        return ClauseResult(result.clause, result.verdict, reason, result.certainty)
+    reason = (
+        f"{result.reason}; the source does not say which party acted, and this agreement "
+        f"binds {_party_list(agreement)} only"
+    )
+    return ClauseResult(
+        result.clause, Verdict.POSSIBLE, reason, result.certainty * UNRESOLVED_DOUBT
+    )
+
+
+_WOULD_HAVE = {
+    Verdict.VIOLATION: "would have been a violation",
+    Verdict.POSSIBLE: "would possibly have been a violation",
+    Verdict.NOT_COVERED: "would not have been covered",
+}
+
+
+def verdict_wording(verdict: Verdict, agreement: Agreement) -> str:
+    """The verdict as a person should read it: its value, or under an agreement that never
+    bound anyone, what it would have been (the value itself stays for programs)."""
+    return str(verdict) if agreement.never_in_force is None else _WOULD_HAVE[verdict]
+
+
+def never_in_force_prefix(verdict: Verdict, agreement: Agreement) -> str:
+    """The words that open every reason under an agreement that never bound anyone.
+
+    The verdict values stay (programs read them), but a person quoting the reason quotes
+    "would have been a violation (proposal rejected; never in force)", never "violation".
+    """
+    why = agreement.never_in_force
+    return "" if why is None else f"{verdict_wording(verdict, agreement)} ({why}): "
 
 
 def zone_applies(observation: Observation, zone: Zone) -> bool:

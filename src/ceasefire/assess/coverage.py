@@ -14,7 +14,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from ceasefire.assess.clauses import never_in_force_prefix, verdict_wording
 from ceasefire.domain import Finding, Observation, ReportKind, Verdict, WeaponClass
+from ceasefire.domain.agreement import Agreement
 
 #: Model names the bulletins use for "a weapon of this class, model unknown": a tally of one
 #: may repeat any headquarters row of a class it could be.
@@ -115,8 +117,12 @@ def count_once(
     findings: Sequence[Finding],
     observations: Mapping[str, Observation],
     supported: Mapping[str, tuple[str, ...]],
+    agreement: Agreement,
 ) -> list[Finding]:
     """Findings with every supporting row's act counted once, in the same order.
+
+    Under an agreement never in force, the rewritten reasons keep its "would have been"
+    wording (`clauses.never_in_force_prefix`), so no reason quotes a bare verdict.
 
     A row that supports rows whose strongest verdict is at least its own becomes `not_covered`
     with clauses `supports:<id>` (strongest first): its act is already counted there, with at
@@ -144,9 +150,15 @@ def count_once(
         own = observations[finding.subject.id]
         what = "a copy of" if own.report_kind is not ReportKind.REGIONAL_TALLY else "covered by"
         if strongest.rank >= finding.verdict.rank:
+            alone = (
+                finding.reason
+                if agreement.never_in_force is not None
+                else f"{finding.verdict}, {finding.reason}"
+            )
             reason = (
-                f"supporting evidence, not a second act: {what} {repeated}; counted there, "
-                f"not here (on its own: {finding.verdict}, {finding.reason})"
+                never_in_force_prefix(Verdict.NOT_COVERED, agreement)
+                + f"supporting evidence, not a second act: {what} {repeated}; counted there, "
+                f"not here (on its own: {alone})"
             )
             clauses = tuple(f"{SUPPORTS}{f.subject.id}" for f in ranked)
             out.append(
@@ -159,9 +171,10 @@ def count_once(
                 )
             )
             continue
+        is_ = "is " if agreement.never_in_force is None else ""
         reason = (
             f"{finding.reason} | may repeat {repeated}: if it does, that row's verdict "
-            f"holds; if not, it is {finding.verdict} on its own"
+            f"holds; if not, it {is_}{verdict_wording(finding.verdict, agreement)} on its own"
         )
         certainty = round(min(finding.certainty, 0.5), 4)
         out.append(replace(finding, verdict=Verdict.POSSIBLE, reason=reason, certainty=certainty))

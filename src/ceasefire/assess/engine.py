@@ -7,13 +7,22 @@ plain rule evaluation (see `clauses`). Pure: reads no files, opens no database.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ceasefire.agreement.compiled import CompiledAgreement
-from ceasefire.assess.clauses import ClauseResult, TimeFit, scope_clause, zone_applies, zone_clause
+from ceasefire.assess.clauses import (
+    ClauseResult,
+    TimeFit,
+    never_in_force_prefix,
+    scope_clause,
+    unbound_party_clause,
+    with_party,
+    zone_applies,
+    zone_clause,
+)
 from ceasefire.assess.coverage import count_once, supported_rows
 from ceasefire.assess.spatial import Placement, distances_to, place_discs
 from ceasefire.assess.undecided import unnamed_weapon_clause
@@ -26,6 +35,7 @@ from ceasefire.domain import (
     Verdict,
     WindowOverlap,
 )
+from ceasefire.domain.agreement import Agreement
 
 
 def _utc(interval: TimeInterval) -> str:
@@ -53,18 +63,23 @@ def time_fit(interval: TimeInterval, window: TimeInterval) -> TimeFit:
 
 
 def _strongest(
-    observation: Observation, agreement_id: str, agreement_sha256: str, results: list[ClauseResult]
+    observation: Observation,
+    agreement: Agreement,
+    agreement_sha256: str,
+    results: list[ClauseResult],
 ) -> Finding:
     ranked = sorted(results, key=lambda r: (-r.verdict.rank, -r.certainty, r.clause))
     top = ranked[0]
     deciding = [r for r in ranked if r.verdict is top.verdict]
+    agreement_id = agreement.id
     return Finding(
         id=f"{agreement_id}:{observation.id}",
         agreement_id=agreement_id,
         subject=RecordRef(RecordKind.OBSERVATION, observation.id),
         verdict=top.verdict,
         clauses=tuple(r.clause for r in deciding),
-        reason=" | ".join(r.reason for r in deciding),
+        reason=never_in_force_prefix(top.verdict, agreement)
+        + " | ".join(r.reason for r in deciding),
         certainty=round(top.certainty, 4),
         agreement_sha256=agreement_sha256,
     )
@@ -130,7 +145,11 @@ def assess(
             )
         if fit.overlap is WindowOverlap.OUTSIDE:
             results = [ClauseResult("window", Verdict.NOT_COVERED, fit.wording + context, 0.0)]
-            findings.append(_strongest(observation, agreement.id, agreement_sha256, results))
+            findings.append(_strongest(observation, agreement, agreement_sha256, results))
+            continue
+        if (unbound := unbound_party_clause(observation, agreement, fit)) is not None:
+            results = [replace(unbound, reason=unbound.reason + context)]
+            findings.append(_strongest(observation, agreement, agreement_sha256, results))
             continue
         results = []
         if (scoped := scope_clause(observation, agreement.scope, fit)) is not None:
@@ -157,11 +176,16 @@ def assess(
             results.append(ClauseResult("none", Verdict.NOT_COVERED, why + context, 0.0))
         else:
             results = [
-                ClauseResult(r.clause, r.verdict, r.reason + context, r.certainty) for r in results
+                with_party(
+                    ClauseResult(r.clause, r.verdict, r.reason + context, r.certainty),
+                    observation,
+                    agreement,
+                )
+                for r in results
             ]
-        findings.append(_strongest(observation, agreement.id, agreement_sha256, results))
+        findings.append(_strongest(observation, agreement, agreement_sha256, results))
     by_id = {o.id: o for o in observations}
-    return count_once(findings, by_id, supported_rows(observations))
+    return count_once(findings, by_id, supported_rows(observations), agreement)
 
 
 __all__ = ["Placement", "assess", "line_distances", "point_table", "time_fit"]

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ceasefire.assess.clauses import verdict_wording
 from ceasefire.cli.errors import error_console, exits_on_error, print_message, print_problems
 from ceasefire.domain.errors import ConflictError, VerificationFailedError
 from ceasefire.ingest.detect import SourceKind
@@ -127,13 +128,17 @@ def assess(
         json.dump(assessment_to_json(result, include_not_covered), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return
-    table = Table(title=f"{result.agreement.title} ({result.agreement.id})")
+    never = result.agreement.never_in_force
+    title = f"{result.agreement.title} ({result.agreement.id})"
+    if never is not None:
+        title += f": what would have been a violation ({never})"
+    table = Table(title=title)
     for column in ("verdict", "findings", "launched", "destroyed", "by source"):
         table.add_column(column)
     for verdict, totals in result.summary.totals.items():
         by_source = ", ".join(f"{k} {v}" for k, v in sorted(totals.by_source.items()))
         table.add_row(
-            str(verdict),
+            verdict_wording(verdict, result.agreement),
             str(totals.findings),
             str(totals.launched),
             str(totals.destroyed),

@@ -28,7 +28,18 @@ class ZoneKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Party:
     id: str
+    """Short id that observations' `side` and zones' `exempt` lists refer to."""
     name: str
+    """The party's name as a reader should see it."""
+
+
+#: Statuses of an agreement that never bound anyone: its findings say what *would* have been
+#: a violation, so that no reader can quote them as breaches of an agreement in force.
+NEVER_IN_FORCE: dict[str, str] = {
+    "proposed": "proposal, not in force",
+    "rejected": "proposal rejected; never in force",
+    "hypothetical": "hypothetical agreement; never in force",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +101,21 @@ class Agreement:
     zones: tuple[Zone, ...] = ()
     sources: tuple[str, ...] = field(default_factory=tuple)
     notes: str = ""
+    bound: frozenset[str] | None = None
+    """Ids of the parties the agreement binds; None binds every party. A unilateral truce
+    binds only the party that declared it: the other side's acts are not covered by it."""
+
+    @property
+    def bound_parties(self) -> tuple[Party, ...]:
+        """The parties whose acts the agreement governs, in the file's order."""
+        return tuple(p for p in self.parties if self.bound is None or p.id in self.bound)
+
+    @property
+    def binds_every_party(self) -> bool:
+        """True when no party's acts fall outside the agreement (the side does not matter)."""
+        return len(self.bound_parties) == len(self.parties)
+
+    @property
+    def never_in_force(self) -> str | None:
+        """Why the agreement never bound anyone (a rejected proposal...), else None."""
+        return NEVER_IN_FORCE.get(self.status)

@@ -21,10 +21,17 @@ from typing import Any
 from ceasefire.domain import Location, Observation, TimeInterval
 from ceasefire.domain.errors import Problem, Severity
 from ceasefire.ingest.csvrows import read_csv_rows
-from ceasefire.ingest.geocoded import parse_site
+from ceasefire.ingest.geocoded import (
+    Place,
+    attribution,
+    bundled_borders,
+    parse_site,
+    place_interval,
+    place_of,
+)
 from ceasefire.ingest.ids import content_id, observation_id
 from ceasefire.ingest.keywords import classify_target, classify_text
-from ceasefire.ingest.localtime import TimeParseError, local_day
+from ceasefire.ingest.localtime import TimeParseError
 from ceasefire.ingest.report import IngestReport
 
 SOURCE_JSON = "bellingcat"
@@ -42,9 +49,11 @@ def _observation(
     location: Location,
     text: str,
     raw: dict[str, Any],
+    place: Place,
 ) -> Observation:
     category, weapon_class, keyword = classify_text(text)
     target, target_keyword = classify_target(text)
+    side, attributed_by = attribution(place)
     return Observation(
         id=observation_id(source, record_id),
         source=source,
@@ -54,8 +63,13 @@ def _observation(
         category=category,
         weapon_class=weapon_class,
         target_class=target,
+        side=side,
         description=text,
-        extras={**raw, "classified_by": {"category": keyword, "target": target_keyword}},
+        extras={
+            **raw,
+            "classified_by": {"category": keyword, "target": target_keyword},
+            "attributed_by": attributed_by,
+        },
     )
 
 
@@ -76,13 +90,15 @@ def read_bellingcat_json(path: Path) -> IngestReport:
             report.issues.append(problem)
             continue
         try:
-            interval = local_day(str(record.get("date") or ""))
             location, set_aside = parse_site(
                 str(record.get("latitude")),
                 str(record.get("longitude")),
                 SITE_UNCERTAINTY_M,
                 str(record.get("location") or ""),
             )
+            place = place_of(location, bundled_borders())
+            day = str(record.get("date") or "")
+            interval = place_interval(day, day, place)
         except (TimeParseError, ValueError) as exc:
             report.issues.append(Problem(str(path), str(exc), pointer=f"incident #{index}"))
             continue
@@ -93,7 +109,7 @@ def read_bellingcat_json(path: Path) -> IngestReport:
             report.issues.append(_warning(path, set_aside, pointer=f"incident #{index}"))
         text = str(record.get("description") or "")
         report.observations.append(
-            _observation(SOURCE_JSON, record_id, interval, location, text, record)
+            _observation(SOURCE_JSON, record_id, interval, location, text, record, place)
         )
     return report
 
@@ -111,13 +127,14 @@ def read_cir_csv(path: Path) -> IngestReport:
     for line, row in read_csv_rows(path):
         entry = row.get("entry", "").strip()
         try:
-            interval = local_day(row.get("date", ""))
             location, set_aside = parse_site(
                 row.get("lat", ""),
                 row.get("lon", ""),
                 SITE_UNCERTAINTY_M,
                 row.get("town/city", "") or row.get("province", ""),
             )
+            place = place_of(location, bundled_borders())
+            interval = place_interval(row.get("date", ""), row.get("date", ""), place)
         except (TimeParseError, ValueError) as exc:
             report.issues.append(Problem(str(path), f"entry {entry or '?'}: {exc}", line=line))
             continue
@@ -130,7 +147,7 @@ def read_cir_csv(path: Path) -> IngestReport:
             part for part in (row.get("title", ""), row.get("arms/munition", "")) if part
         )
         report.observations.append(
-            _observation(SOURCE_CIR, record_id, interval, location, text, row)
+            _observation(SOURCE_CIR, record_id, interval, location, text, row, place)
         )
     return report
 

@@ -10,6 +10,7 @@ from ceasefire.domain import TimeInterval, TimePrecision
 from ceasefire.domain.errors import InvalidInputError
 
 KYIV = ZoneInfo("Europe/Kyiv")
+MOSCOW = ZoneInfo("Europe/Moscow")
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})$")

@@ -11,12 +11,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from ceasefire.domain import Category, Observation, TimeInterval, TimePrecision, WeaponClass
+from ceasefire.domain import (
+    Category,
+    Observation,
+    Side,
+    TimeInterval,
+    TimePrecision,
+    WeaponClass,
+)
 from ceasefire.domain.errors import Problem
 from ceasefire.ingest.csvrows import parse_count, read_csv_rows
-from ceasefire.ingest.geocoded import parse_point
+from ceasefire.ingest.geocoded import Place, bundled_borders, parse_point, place_interval, place_of
 from ceasefire.ingest.ids import observation_id
-from ceasefire.ingest.localtime import local_interval
 from ceasefire.ingest.report import IngestReport
 
 SOURCE = "ucdp"
@@ -42,6 +48,22 @@ DATE_PREC = {
 
 _TYPE_OF_VIOLENCE = {"1": "state-based", "2": "non-state", "3": "one-sided"}
 
+#: UCDP's names of the governments that are parties to the shipped agreements.
+_GOVERNMENTS = {
+    "Government of Russia (Soviet Union)": Side.RU,
+    "Government of Ukraine": Side.UA,
+}
+
+
+def _side(row: dict[str, str]) -> Side:
+    """Who acted, where UCDP says so: in one-sided violence (type 3) `side_a` is the
+    perpetrator. A state-based event (type 1) records fighting between `side_a` and `side_b`
+    and its deaths on both, not who fired, so its side stays unknown (docs/assessment.md,
+    point 5)."""
+    if row.get("type_of_violence", "").strip() != "3":
+        return Side.UNKNOWN
+    return _GOVERNMENTS.get(row.get("side_a", "").strip(), Side.UNKNOWN)
+
 
 def _parse_ucdp_date(text: str) -> date:
     """UCDP exports write `M/D/YYYY h:mm:ss AM`, `MM/DD/YYYY HH:MM` or ISO `YYYY-MM-DD`."""
@@ -56,10 +78,10 @@ def _parse_ucdp_date(text: str) -> date:
     )
 
 
-def _interval(row: dict[str, str]) -> TimeInterval:
+def _interval(row: dict[str, str], place: Place) -> TimeInterval:
     start, end = _parse_ucdp_date(row["date_start"]), _parse_ucdp_date(row["date_end"])
     precision_grade = int(row.get("date_prec") or 1)
-    day_interval = local_interval(start.isoformat(), end.isoformat())
+    day_interval = place_interval(start.isoformat(), end.isoformat(), place)
     return TimeInterval(
         day_interval.start, day_interval.end, DATE_PREC.get(precision_grade, TimePrecision.DAY)
     )
@@ -72,7 +94,6 @@ def read_ucdp(path: Path) -> IngestReport:
         try:
             if not event_id:
                 raise ValueError("empty id")
-            interval = _interval(row)
             where = int(row.get("where_prec") or 1)
             if where not in WHERE_PREC_RADIUS_M:
                 raise ValueError(f"where_prec {where} is not a UCDP grade 1-7")
@@ -82,6 +103,7 @@ def read_ucdp(path: Path) -> IngestReport:
                 WHERE_PREC_RADIUS_M[where],
                 row.get("where_coordinates", "") or row.get("adm_1", ""),
             )
+            interval = _interval(row, place_of(location, bundled_borders()))
             deaths = parse_count(row.get("best", ""), "best")
         except ValueError as exc:
             reason = f"UCDP event {event_id or '?'}: {exc}"
@@ -99,6 +121,7 @@ def read_ucdp(path: Path) -> IngestReport:
                 location=location,
                 category=Category.STRIKE_UNSPECIFIED,
                 weapon_class=WeaponClass.UNKNOWN,
+                side=_side(row),
                 description=(
                     f"{violence} violence, {row.get('dyad_name', '')}: "
                     f"{deaths if deaths is not None else '?'} deaths (best estimate)"

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from ceasefire.assess.clauses import verdict_wording
 from ceasefire.assess.same_event import probable_same_events
 from ceasefire.domain import Observation, Verdict
+from ceasefire.domain.agreement import Agreement
 from ceasefire.pipeline import Assessment
 
 MAX_GEOCODED_ROWS = 40
@@ -76,7 +78,12 @@ def _weapon_rows(assessment: Assessment) -> list[list[object]]:
         o = assessment.observations[finding.subject.id]
         if o.launched is None and o.source != "airforce":
             continue
-        key = (str(finding.verdict), o.source, str(o.category), o.weapon_model or "")
+        key = (
+            verdict_wording(finding.verdict, assessment.agreement),
+            o.source,
+            str(o.category),
+            o.weapon_model or "",
+        )
         groups[key].append(o)
     rows: list[list[object]] = []
     for (verdict, source, category, model), members in sorted(groups.items()):
@@ -99,7 +106,7 @@ def _geocoded_rows(assessment: Assessment) -> tuple[list[list[object]], int]:
         distance = assessment.line_distance_m.get(o.id)
         rows.append(
             [
-                finding.verdict,
+                verdict_wording(finding.verdict, assessment.agreement),
                 o.source,
                 o.interval.start.astimezone(ZoneInfo("Europe/Kyiv")).date().isoformat(),
                 o.interval.precision,
@@ -112,10 +119,35 @@ def _geocoded_rows(assessment: Assessment) -> tuple[list[list[object]], int]:
     return rows, len(chosen)
 
 
+def bound_lines(agreement: Agreement) -> list[str]:
+    """Which parties the agreement binds, and what that does to the other side's acts."""
+    bound = ", ".join(f"{p.name} ({p.id})" for p in agreement.bound_parties)
+    if agreement.binds_every_party:
+        return [f"- binds every party: {bound}"]
+    others = ", ".join(p.id for p in agreement.parties if p not in agreement.bound_parties)
+    return [
+        f"- binds only {bound}: acts attributed to {others} are not covered; acts whose source "
+        "does not say which party acted are at most *possible*"
+    ]
+
+
+def never_in_force_lines(agreement: Agreement) -> list[str]:
+    """The warning a never-in-force agreement's section opens with, so no count is misquoted."""
+    why = agreement.never_in_force
+    if why is None:
+        return []
+    return [
+        f"**{why[0].upper()}{why[1:]}.** Every count below is what *would have been* a violation "
+        "had it been in force; none of it is a breach of anything.",
+        "",
+    ]
+
+
 def agreement_section(assessment: Assessment) -> list[str]:
     a = assessment.agreement
-    lines = [f"## {a.title}", ""]
+    lines = [f"## {a.title}", "", *never_in_force_lines(a)]
     lines.append(f"- id `{a.id}`, status **{a.status}**")
+    lines += bound_lines(a)
     lines.append(
         f"- window {_local(a.window.start, a.timezone)} to {_local(a.window.end, a.timezone)} "
         f"{a.timezone} ({_utc(a.window.start)} to {_utc(a.window.end)})"
@@ -135,7 +167,7 @@ def agreement_section(assessment: Assessment) -> list[str]:
     lines += ["", "### Totals", ""]
     summary = [
         [
-            verdict,
+            verdict_wording(verdict, a),
             totals.findings,
             totals.launched,
             totals.destroyed,
@@ -248,7 +280,7 @@ def render_report(
     overview = [
         [
             a.agreement.id,
-            a.agreement.status,
+            a.agreement.never_in_force or a.agreement.status,
             a.summary.totals[Verdict.VIOLATION].findings,
             a.summary.totals[Verdict.VIOLATION].launched,
             a.summary.totals[Verdict.POSSIBLE].findings,
@@ -257,6 +289,11 @@ def render_report(
         for a in assessments
     ]
     header = ["agreement", "status", "violations", "launched", "possible", "launched (possible)"]
+    lines += [
+        "An agreement that was never in force (a rejected or pending proposal, a hypothetical "
+        "settlement) counts what *would have been* a violation; its status column says so.",
+        "",
+    ]
     lines += _table(header, overview)
     lines.append("")
     for assessment in assessments:
