@@ -123,8 +123,11 @@ def demo(
     for result in assessments:
         violation = result.summary.totals[Verdict.VIOLATION]
         possible = result.summary.totals[Verdict.POSSIBLE]
+        never = result.agreement.never_in_force
+        label = result.agreement.id if never is None else f"{result.agreement.id} ({never})"
+        would = "" if never is None else "would have been "
         console.print(
-            f"{result.agreement.id}: {violation.findings} violations "
+            f"{label}: {would}{violation.findings} violations "
             f"({violation.launched} launched), {possible.findings} possible "
             f"({possible.launched} launched)"
         )

@@ -228,7 +228,8 @@ def evidence_basis_lines(assessment: Assessment) -> list[str]:
     for verdict in (Verdict.VIOLATION, Verdict.POSSIBLE):
         t = totals[verdict]
         lines.append(
-            f"- {verdict}: {t.findings} findings, of which {t.regional_tally} rest on a regional "
+            f"- {verdict_wording(verdict, assessment.agreement)}: {t.findings} findings, of "
+            f"which {t.regional_tally} rest on a regional "
             f"air command's tally (its count is a lower bound of what was launched) and "
             f"{t.day_precision} on a row dated only by day or more coarsely"
         )
