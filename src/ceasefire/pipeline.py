@@ -20,6 +20,7 @@ from ceasefire.ingest.detect import SourceKind, read_source
 from ceasefire.ingest.report import IngestReport
 from ceasefire.paths import data_dir
 from ceasefire.store import AddResult, Store
+from ceasefire.store.audit import trusted_observations
 
 Progress = Callable[[str], None]
 
@@ -85,7 +86,7 @@ def assess_stored(
     agreement = load_agreement(agreement_path)
     compiled = compile_agreement(agreement)
     if observations is None:
-        observations = store.observations()
+        observations = trusted_observations(store)
     progress(f"assessing {len(observations)} observations against {agreement.id}")
     agreement_sha256 = file_sha256(agreement_path)
     findings = assess(observations, compiled, agreement_sha256)

@@ -28,6 +28,7 @@ from ceasefire.pipeline import Assessment, assess_stored
 from ceasefire.records import encode
 from ceasefire.report.markdown import LedgerSummary, render_report
 from ceasefire.store import open_store
+from ceasefire.store.audit import trusted_observations
 
 DEMO_ORIGIN = "ceasefire.demo/ledger"
 
@@ -106,7 +107,7 @@ def demo(
                 progress.update(task, description=f"ingest {path.name}")
                 ingest_or_exit(store, [path], None)
                 progress.advance(task)
-            observations = store.observations()
+            observations = trusted_observations(store)
             for agreement in agreements:
                 progress.update(task, description=f"assess {agreement.name}")
                 assessments.append(assess_stored(store, agreement, observations))

@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from ceasefire.domain import Finding, Observation, RecordRef, Transition
-from ceasefire.domain.errors import ConflictError
+from ceasefire.domain.errors import ConflictError, Problem
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Verifier
 from ceasefire.records import Record, decode
@@ -178,6 +178,11 @@ class Store(Protocol):
 
     def stored_records(self) -> Iterator[StoredRecord]:
         """Every stored version, in insertion order (audits, ledger cross-checks)."""
+        ...
+
+    def index_problems(self) -> list[Problem]:
+        """Every stored version whose query columns disagree with its record (a filter could
+        then hide or misplace it although its bytes are intact); empty when all agree."""
         ...
 
     # -- evidence ledger -------------------------------------------------------------

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 
 from ceasefire.domain import Finding, Observation, RecordKind, RecordRef, Transition
-from ceasefire.domain.errors import ConflictError, NotFoundError
+from ceasefire.domain.errors import ConflictError, NotFoundError, Problem
 from ceasefire.domain.workflow import CURRENT, SUPERSEDED
 from ceasefire.ledger.log import META_ORIGIN, Ledger
 from ceasefire.ledger.note import Verifier
@@ -134,6 +134,9 @@ class RecordStore(ABC):
 
     @abstractmethod
     def stored_records(self) -> Iterator[StoredRecord]: ...
+
+    @abstractmethod
+    def index_problems(self) -> list[Problem]: ...
 
     @abstractmethod
     def close(self) -> None: ...
@@ -314,9 +317,7 @@ class RecordStore(ABC):
         overlapping: tuple[datetime, datetime] | None = None,
     ) -> list[Observation]:
         with self._reading():
-            bodies = self._observation_bodies(
-                ObservationQuery.of(sources, overlapping), None, None
-            )
+            bodies = self._observation_bodies(ObservationQuery.of(sources, overlapping), None, None)
         return [_observation(body) for body in bodies]
 
     def observation_page(
@@ -350,3 +351,19 @@ def overlaps(start: str, end: str, window: tuple[datetime, datetime]) -> bool:
     start == end lies in it (w0 <= start < w1)."""
     w0, w1 = utc_text(window[0]), utc_text(window[1])
     return start < w1 and (end > w0 or (start == end and start >= w0))
+
+
+def index_problem(ledger_id: str, data: bytes, columns: tuple[str | None, ...]) -> Problem | None:
+    """A problem when a version's query columns are not those its record gives."""
+    wanted = index_columns(decode(data))
+    if tuple(columns) == wanted:
+        return None
+    names = ("source", "start_utc", "end_utc", "agreement_id", "subject", "verdict")
+    wrong = [
+        f"{n} {have!r} (record: {want!r})"
+        for n, have, want in zip(names, columns, wanted, strict=True)
+        if have != want
+    ]
+    return Problem(
+        "store", "query columns disagree with the record: " + ", ".join(wrong), pointer=ledger_id
+    )

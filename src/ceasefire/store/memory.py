@@ -16,9 +16,10 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 from ceasefire.domain import RecordKind, RecordRef
+from ceasefire.domain.errors import Problem
 from ceasefire.records import EncodedRecord
 from ceasefire.store.contract import MAX_PAGE, ObservationQuery, Page, StoredRecord
-from ceasefire.store.engine import Item, RecordStore, index_columns, overlaps
+from ceasefire.store.engine import Item, RecordStore, index_columns, index_problem, overlaps
 from ceasefire.store.memory_ledger import MemoryLedgerStorage, Snapshot
 
 
@@ -32,10 +33,25 @@ class _Row:
     current: bool
     superseded_by: str | None
     change: int
-    source: str | None
-    start_utc: str | None
-    end_utc: str | None
-    agreement_id: str | None
+    columns: tuple[str | None, ...]
+    """The query columns (`engine.index_columns`): kept as a SQL backend keeps them, so that
+    the audit checks them here too."""
+
+    @property
+    def source(self) -> str | None:
+        return self.columns[0]
+
+    @property
+    def start_utc(self) -> str | None:
+        return self.columns[1]
+
+    @property
+    def end_utc(self) -> str | None:
+        return self.columns[2]
+
+    @property
+    def agreement_id(self) -> str | None:
+        return self.columns[3]
 
     def stored(self) -> StoredRecord:
         return StoredRecord(
@@ -121,7 +137,6 @@ class MemoryStore(RecordStore):
 
     def _insert(self, items: Sequence[Item], change: int) -> None:
         for n, (record, e) in enumerate(items):
-            source, start, end, agreement_id, _subject, _verdict = index_columns(record)
             row = _Row(
                 seq=len(self._rows) + 1,
                 ref=e.ref,
@@ -131,10 +146,7 @@ class MemoryStore(RecordStore):
                 current=True,
                 superseded_by=None,
                 change=change + n,
-                source=source,
-                start_utc=start,
-                end_utc=end,
-                agreement_id=agreement_id,
+                columns=index_columns(record),
             )
             self._rows.append(row)
             self._current[e.ref] = row
@@ -197,6 +209,12 @@ class MemoryStore(RecordStore):
             rows = sorted((row for row in self._rows if row.change > since), key=lambda r: r.change)
             items = [row.stored() for row in rows[:limit]]
         return Page(items, str(items[-1].change if items else since))
+
+    def index_problems(self) -> list[Problem]:
+        with self._reading():
+            rows = list(self._rows)
+        found = (index_problem(r.ledger_id, r.data, r.columns) for r in rows)
+        return [p for p in found if p is not None]
 
     def stored_records(self) -> Iterator[StoredRecord]:
         with self._reading():

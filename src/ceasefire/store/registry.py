@@ -16,13 +16,14 @@ from ceasefire.store.contract import Store
 from ceasefire.store.memory import MemoryStore
 from ceasefire.store.sqlite import SqliteStore
 
-Opener = Callable[[str, SplitResult], Store]
+Opener = Callable[[str, SplitResult, bool], Store]
+"""(url, parsed url, read-only) -> store."""
 
 _BACKENDS: dict[str, Opener] = {}
 
 
 def register_backend(scheme: str, opener: Opener) -> None:
-    """Make `open_store` hand URLs of `scheme` to `opener(url, parsed_url)`."""
+    """Make `open_store` hand URLs of `scheme` to `opener(url, parsed_url, readonly)`."""
     _BACKENDS[scheme] = opener
 
 
@@ -38,8 +39,11 @@ def store_url(location: str) -> str:
     return "sqlite://" if location == ":memory:" else f"sqlite:///{location}"
 
 
-def open_store(location: str) -> Store:
-    """The store at a URL (or a SQLite path); UsageError names the schemes known."""
+def open_store(location: str, *, readonly: bool = False) -> Store:
+    """The store at a URL (or a SQLite path); UsageError names the schemes known.
+
+    `readonly` opens an existing store without ever writing to it (audits, verification of a
+    copy); a store that does not exist is then NotFoundError rather than created."""
     url = store_url(location)
     parsed = urlsplit(url)
     opener = _BACKENDS.get(parsed.scheme)
@@ -47,10 +51,10 @@ def open_store(location: str) -> Store:
         raise UsageError(
             f"no store backend for {parsed.scheme!r} in {url!r}; known: {', '.join(backends())}"
         )
-    return opener(url, parsed)
+    return opener(url, parsed, readonly)
 
 
-def _open_sqlite(url: str, parsed: SplitResult) -> Store:
+def _open_sqlite(url: str, parsed: SplitResult, readonly: bool) -> Store:
     """``sqlite:///relative.db``, ``sqlite:////absolute.db``; ``sqlite://`` is in memory."""
     if parsed.netloc or parsed.query or parsed.fragment:
         raise UsageError(
@@ -58,13 +62,15 @@ def _open_sqlite(url: str, parsed: SplitResult) -> Store:
             " with no host and no options"
         )
     path = parsed.path[1:] if parsed.path.startswith("/") else parsed.path
-    return SqliteStore(path or ":memory:", url)
+    return SqliteStore(path or ":memory:", url, readonly=readonly)
 
 
-def _open_memory(url: str, parsed: SplitResult) -> Store:
+def _open_memory(url: str, parsed: SplitResult, readonly: bool) -> Store:
     """``memory://``: plain Python structures, gone with the process (tests, experiments)."""
     if parsed.netloc or parsed.path or parsed.query or parsed.fragment:
         raise UsageError(f"{url!r}: the memory store takes no path or options: memory://")
+    if readonly:
+        raise UsageError("a new memory:// store is empty: there is nothing to open read-only")
     return MemoryStore(url)
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from ceasefire.domain import RecordKind, RecordRef
-from ceasefire.domain.errors import StorageUnavailableError
+from ceasefire.domain.errors import NotFoundError, Problem, StorageUnavailableError
 from ceasefire.records import EncodedRecord
 from ceasefire.store.contract import MAX_PAGE, ObservationQuery, Page, StoredRecord
-from ceasefire.store.engine import Item, RecordStore, index_columns, utc_text
+from ceasefire.store.engine import Item, RecordStore, index_columns, index_problem, utc_text
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage, prepare_writable, tune_for_reading
 
 BUSY_TIMEOUT_S = 30.0
@@ -84,6 +84,23 @@ def _stored(row: tuple[Any, ...]) -> StoredRecord:
     )
 
 
+def _open_readonly(path: str) -> sqlite3.Connection:
+    """Open without writing: ``mode=ro``; a WAL database whose -shm file cannot be created (a
+    read-only directory, a copy handed to an auditor) is opened as immutable instead, which
+    SQLite may do only because nothing else writes the copy."""
+    uri = Path(path).resolve().as_uri()
+    for options in ("mode=ro", "mode=ro&immutable=1"):
+        db = sqlite3.connect(
+            f"{uri}?{options}", uri=True, isolation_level=None, check_same_thread=False
+        )
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+    raise sqlite3.OperationalError(f"cannot read {path} even as an immutable file")
+
+
 def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -102,11 +119,18 @@ def _overlap_clause(
 class SqliteStore(RecordStore):
     """The `Store` contract on one SQLite file, or on a private in-memory database."""
 
-    def __init__(self, path: Path | str = ":memory:", url: str | None = None) -> None:
+    def __init__(
+        self, path: Path | str = ":memory:", url: str | None = None, *, readonly: bool = False
+    ) -> None:
         self.path = str(path)
         self.url = url or ("sqlite://" if self.path == ":memory:" else f"sqlite:///{self.path}")
         self._memory = self.path == ":memory:"
-        if not self._memory:
+        #: An auditor's view: the file is opened read-only, nothing (schema, format mark, WAL
+        #: files where avoidable) is ever written, and every write call fails.
+        self.readonly = readonly
+        if readonly and (self._memory or not Path(self.path).is_file()):
+            raise NotFoundError(f"no store at {self.url} to open read-only")
+        if not self._memory and not readonly:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
@@ -132,12 +156,16 @@ class SqliteStore(RecordStore):
         """A connection with the schema in place. Not tied to its thread, so that `close` may
         close every thread's connection; each is still used by one thread only."""
         try:
-            db = sqlite3.connect(
-                path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
-            )
-            self._refuse_legacy(db)
-            prepare_writable(db)
-            db.executescript(SCHEMA)
+            if self.readonly:
+                db = _open_readonly(path)
+                self._refuse_legacy(db)
+            else:
+                db = sqlite3.connect(
+                    path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+                )
+                self._refuse_legacy(db)
+                prepare_writable(db)
+                db.executescript(SCHEMA)
             tune_for_reading(db)
         except sqlite3.Error as exc:
             raise StorageUnavailableError(f"cannot open store {self.url}: {exc}") from None
@@ -158,12 +186,20 @@ class SqliteStore(RecordStore):
             )
 
     def _check_format(self, db: sqlite3.Connection) -> None:
-        with self._reading():
-            db.execute(
-                "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('format', ?)",
-                (STORE_FORMAT,),
-            )
-        found = db.execute("SELECT value FROM store_meta WHERE key = 'format'").fetchone()[0]
+        if self.readonly:
+            table = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'"
+            ).fetchone()
+            if table is None:
+                raise NotFoundError(f"{self.url} holds no ceasefire store")
+        else:
+            with self._reading():
+                db.execute(
+                    "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('format', ?)",
+                    (STORE_FORMAT,),
+                )
+        row = db.execute("SELECT value FROM store_meta WHERE key = 'format'").fetchone()
+        found = None if row is None else row[0]
         if found != STORE_FORMAT:
             raise StorageUnavailableError(
                 f"{self.url} has store format {found}; this version reads format {STORE_FORMAT}"
@@ -340,3 +376,11 @@ class SqliteStore(RecordStore):
     def stored_records(self) -> Iterator[StoredRecord]:
         for row in self._rows(f"SELECT {_READ} FROM records ORDER BY seq"):
             yield _stored(row)
+
+    def index_problems(self) -> list[Problem]:
+        rows = self._rows(
+            "SELECT ledger_id, body, source, start_utc, end_utc, agreement_id, subject, verdict"
+            " FROM records ORDER BY seq"
+        )
+        found = (index_problem(r[0], bytes(r[1]), tuple(r[2:])) for r in rows)
+        return [p for p in found if p is not None]
