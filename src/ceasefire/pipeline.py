@@ -16,9 +16,11 @@ from ceasefire.assess import Summary, assess, summarise
 from ceasefire.assess.engine import line_distances
 from ceasefire.domain import Finding, Observation, Verdict
 from ceasefire.domain.agreement import Agreement
+from ceasefire.domain.errors import Problem
 from ceasefire.ingest.detect import SourceKind, read_source
 from ceasefire.ingest.report import IngestReport
 from ceasefire.paths import data_dir
+from ceasefire.records import RecordFormatError
 from ceasefire.store import AddResult, Store
 from ceasefire.store.audit import trusted_observations
 
@@ -56,9 +58,29 @@ def ingest_files(
         observations = report.observations
         if reported_by:
             observations = [replace(o, reported_by=reported_by) for o in observations]
-        stored = store.add_observations(observations)
+        stored = _store_recordable(store, observations, report)
         outcomes.append(IngestOutcome(report, stored))
     return outcomes
+
+
+def _store_recordable(
+    store: Store, observations: Sequence[Observation], report: IngestReport
+) -> AddResult:
+    """Store the observations; one that cannot be recorded exactly (a value JSON cannot carry,
+    which a parser let through) is set aside as an error of its file, and the rest go into
+    store and ledger together. Costs nothing when every record is fine: the store encodes
+    once, and only a refused batch is looked at again."""
+    try:
+        return store.add_observations(observations)
+    except RecordFormatError as refused:
+        bad = {p.pointer for p in refused.problems}
+        for problem in refused.problems:
+            report.issues.append(Problem(report.path, problem.reason, pointer=problem.pointer))
+        kept = [o for o in observations if f"observation/{o.id}" not in bad]
+        report.observations[:] = [
+            o for o in report.observations if f"observation/{o.id}" not in bad
+        ]
+        return store.add_observations(kept)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from ceasefire.domain import (
     Report,
     Transition,
 )
-from ceasefire.domain.errors import InvalidInputError
+from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.ledger.canonical import CanonicalError, canonical_json
 from ceasefire.records import v1
 
@@ -115,17 +115,19 @@ def encode(record: Record, schema: int | None = None) -> EncodedRecord:
 
 
 def encode_many(records: Iterable[Record]) -> list[EncodedRecord]:
-    """Encode a batch; every record that cannot be encoded is named in one error."""
+    """Encode a batch; every record that cannot be encoded is named in one error, whose
+    problems point at each record (``kind/id``) so a caller can set them aside and retry."""
     out: list[EncodedRecord] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for record in records:
         try:
             out.append(encode(record))
         except RecordFormatError as exc:
-            problems.append(exc.detail)
+            problems.append(Problem("record", exc.detail, pointer=str(ref_of(record))))
     if problems:
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
-        raise RecordFormatError("; ".join(problems[:10]) + more)
+        detail = "; ".join(p.reason for p in problems[:10]) + more
+        raise RecordFormatError(detail, problems)
     return out
 
 

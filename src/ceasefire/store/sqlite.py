@@ -232,18 +232,21 @@ class SqliteStore(RecordStore):
         try:
             yield depth == 0
         except BaseException:
-            if depth == 0:
-                db.execute("ROLLBACK")
-            else:
-                db.execute(f"ROLLBACK TO {name}")
-                db.execute(f"RELEASE {name}")
+            # SQLite rolls back by itself on some errors (a full disk, an I/O error): then
+            # there is nothing left to undo, and a second ROLLBACK would hide the real error.
+            if db.in_transaction:
+                if depth == 0:
+                    db.execute("ROLLBACK")
+                else:
+                    db.execute(f"ROLLBACK TO {name}")
+                    db.execute(f"RELEASE {name}")
             raise
         finally:
             self._local.depth = depth
         try:
             db.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
         except sqlite3.OperationalError as exc:
-            if depth == 0:
+            if depth == 0 and db.in_transaction:
                 db.execute("ROLLBACK")
             raise StorageUnavailableError(f"{self.url}: write not committed: {exc}") from None
 

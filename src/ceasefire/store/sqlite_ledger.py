@@ -153,9 +153,10 @@ class SqliteLedgerStorage:
                 ),
             )
         except BaseException:
-            db.execute("ROLLBACK" if own else "ROLLBACK TO ledger_append")
-            if not own:
-                db.execute("RELEASE ledger_append")
+            if db.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
+                db.execute("ROLLBACK" if own else "ROLLBACK TO ledger_append")
+                if not own:
+                    db.execute("RELEASE ledger_append")
             raise
         db.execute("COMMIT" if own else "RELEASE ledger_append")
 
