@@ -100,10 +100,13 @@ class InputKind(Enum):
 class InputFileError(InvalidInputError):
     """A file that is not read: not a regular file, too big, too deep, or a YAML bomb."""
 
-    def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
+    def __init__(
+        self, path: Path | str, reason: str, line: int | None = None, *, missing: bool = False
+    ) -> None:
         self.path = str(path)
         self.reason = reason
         self.line = line
+        self.missing = missing  # nothing at that path: some callers report it as a bad row
         where = self.path if line is None else f"{self.path}:{line}"
         super().__init__(f"{where}: {reason}")
 
@@ -136,7 +139,7 @@ def check_regular(path: Path) -> os.stat_result:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
+        raise InputFileError(path, "file not found", missing=True) from None
     except OSError as exc:
         raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
     if not stat.S_ISREG(st.st_mode):
