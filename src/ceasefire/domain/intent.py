@@ -119,6 +119,8 @@ def _polygon_extent_problems(vertices: tuple[tuple[float, float], ...]) -> list[
     geodesic edges between points of a cap stay in it, so the cap bounds the polygon."""
     lons = np.array([p[0] for p in vertices], dtype=float)
     lats = np.array([p[1] for p in vertices], dtype=float)
+    if float(lons.max() - lons.min()) > 180.0:  # the short way round is across lon +-180
+        return ["polygon crosses the antimeridian: leaves the supported area (lon +-180)"]
     lon0, lat0 = float(lons.mean()), float(lats.mean())
     _, _, dist = _GEOD.inv(np.full_like(lons, lon0), np.full_like(lats, lat0), lons, lats)
     return _extent_problems(lon0, lat0, float(np.max(dist)), "polygon")
