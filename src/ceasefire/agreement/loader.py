@@ -43,6 +43,7 @@ from ceasefire.domain.taxonomy import AERIAL_VEHICLES, HOSTILE_ACTS, LONG_RANGE_
 from ceasefire.geo.lines import band_along, derive_line_of_contact
 from ceasefire.geo.projection import LocalProjection
 from ceasefire.ingest.deepstate import TerritoryFileError, read_geometry, read_territory
+from ceasefire.safe_files import InputFileError, InputKind, load_yaml
 
 _SHORTHANDS = {
     "all_hostilities": HOSTILE_ACTS,
@@ -73,12 +74,10 @@ def _pydantic_path(loc: Sequence[int | str]) -> str:
 
 def _parse(path: Path) -> tuple[AgreementSpec | None, list[Problem]]:
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        return None, [Problem(file, f"cannot read: {exc.strerror or exc}")]
-    try:
-        document = yaml.safe_load(text)
+    try:  # a regular file within the agreement size limit, YAML without alias bombs
+        document = load_yaml(path, InputKind.AGREEMENT)
+    except InputFileError as exc:
+        return None, [Problem(file, exc.reason, line=exc.line)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

@@ -9,6 +9,7 @@ input); a bad option value exits 2. The codes are the one table of docs/errors.m
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,19 +30,32 @@ from ceasefire.cli.tactical_output import (
     rfc3339,
 )
 from ceasefire.deconflict.constraints import AirspaceConstraint, constraints_from_geojson
-from ceasefire.deconflict.f3548 import parse_intents
+from ceasefire.deconflict.f3548 import parse_placed_intents
 from ceasefire.deconflict.from_agreement import airspace_constraints
 from ceasefire.deconflict.incursion import predict_incursions
 from ceasefire.deconflict.interuss import load_collection
 from ceasefire.deconflict.replay import DEFAULT_STALE_S, DEFAULT_STEP_S, replay
 from ceasefire.deconflict.snapshot import parse_snapshot
-from ceasefire.deconflict.strategic import Decision, StrategicDeconflictor, submit_all
+from ceasefire.deconflict.strategic import (
+    Decision,
+    PlacedIntent,
+    StrategicDeconflictor,
+    duplicate_ids,
+    submit_all,
+)
 from ceasefire.deconflict.tactical import detect
 from ceasefire.domain.errors import InvalidInputError, Problem, UsageError
-from ceasefire.domain.intent import IntentError, OperationalIntent
+from ceasefire.domain.intent import IntentError
 from ceasefire.domain.track import TrackSource
-from ceasefire.ingest.registry import UnknownFormatError
 from ceasefire.ingest.track_feeds import TrackBatch, read_track_file
+from ceasefire.safe_files import (
+    InputKind,
+    load_json,
+    open_regular,
+    parse_json,
+    parse_yaml,
+    read_text,
+)
 
 app = typer.Typer(
     help="Deconflict the force: live tracks (tactical) and planned intents (strategic).",
@@ -63,8 +77,8 @@ def _load_zones(path: Path | None) -> list[AirspaceConstraint]:
     if path.suffix in (".yaml", ".yml"):
         return airspace_constraints(load_agreement(path))
     try:
-        doc = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
+        doc = load_json(path, InputKind.DOCUMENT)
+    except json.JSONDecodeError as exc:
         raise InvalidInputError(f"{path}: cannot read zones: {exc}") from exc
     zones, errors = constraints_from_geojson(doc, str(path))
     print_problems(errors)
@@ -96,7 +110,7 @@ def _snapshot_mode(
     now: datetime,
 ) -> None:
     try:
-        with tracks.open(newline="") as f:
+        with io.TextIOWrapper(open_regular(tracks, InputKind.DOCUMENT), newline="") as f:
             reader = csv.reader(f)
             header = next(reader, [])
             traffic, errors = parse_snapshot(header, reader, str(tracks))
@@ -126,7 +140,7 @@ def _read_recordings(files: list[tuple[Path, TrackSource]], default_t: float) ->
         try:
             part = read_track_file(path, feed, default_t)
         except (OSError, ValueError) as exc:  # unreadable, unknown format, not JSON at all
-            message = str(exc) if isinstance(exc, UnknownFormatError) else f"{path}: {exc}"
+            message = str(exc) if isinstance(exc, InvalidInputError) else f"{path}: {exc}"
             raise InvalidInputError(message) from None
         print_problems(part.errors)
         batch.states.extend(part.states)
@@ -240,25 +254,24 @@ def tactical(
     _replay_mode(recordings, out, limits, constraints, incursions_out, _now(now), step_s, stale_s)
 
 
-def _load_intents(path: Path, now: datetime) -> list[OperationalIntent]:
+def _load_intents(path: Path, now: datetime) -> list[PlacedIntent]:
+    text = read_text(path, InputKind.DOCUMENT)  # a regular file within the limit
     try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{path}: cannot read: {exc}") from exc
-    try:
-        doc: Any = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
+        yml = path.suffix in (".yaml", ".yml")
+        doc: Any = parse_yaml(text, str(path)) if yml else parse_json(text, str(path))
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         kind = path.suffix.lstrip(".").upper()
         raise InvalidInputError(f"{path}: not valid {kind}: {exc}") from exc
     if isinstance(doc, dict) and isinstance(doc.get("intents"), dict):  # InterUSS collection
         try:
-            return list(load_collection(doc, now).values())
+            collection = load_collection(doc, now)
         except (IntentError, KeyError, TypeError, ValueError) as exc:
             print_problems([Problem(str(path), f"bad InterUSS collection: {exc}")])
             return []
-    intents, errors = parse_intents(doc, str(path))
+        return [PlacedIntent(str(path), f"intents.{k}", i) for k, i in collection.items()]
+    placed, errors = parse_placed_intents(doc, str(path))
     print_problems(errors)
-    return intents
+    return [PlacedIntent(str(path), where, i) for where, i in placed]
 
 
 def _describe(d: Decision) -> str:
@@ -302,11 +315,16 @@ def strategic(
 ) -> None:
     """Submit intents in order (each with the current view of its area); print decisions."""
     t_now = _now(now)
-    all_intents: list[OperationalIntent] = []
+    placed: list[PlacedIntent] = []
     for path in intents:
-        all_intents.extend(_load_intents(path, t_now))
+        placed.extend(_load_intents(path, t_now))
+    duplicates = duplicate_ids(placed)
+    if duplicates:
+        raise InvalidInputError(
+            f"{len(duplicates)} intent ids given twice; nothing submitted", duplicates
+        )
     deconflictor = StrategicDeconflictor(constraints=_load_zones(zones))
-    decisions = submit_all(deconflictor, all_intents)
+    decisions = submit_all(deconflictor, [p.intent for p in placed])
     for d in decisions:
         typer.echo(_describe(d))
     accepted = sum(d.accepted for d in decisions)

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from ceasefire import safe_files
 from ceasefire.cli.errors import exits_on_error
 from ceasefire.domain.errors import (
     ConflictError,
@@ -36,6 +37,7 @@ from ceasefire.ledger.log import Ledger, LedgerError, batch_position, canonical_
 from ceasefire.ledger.note import ALG_COSIGNATURE_V1, NoteError, Signer, Verifier, parse_note
 from ceasefire.ledger.storage import StorageError
 from ceasefire.ledger.witness import LedgerSource
+from ceasefire.safe_files import InputFileError, InputKind
 from ceasefire.store import open_store
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
 
@@ -54,13 +56,25 @@ KeyOption = Annotated[
 ]
 
 
-def read_text(path: Path, what: str) -> str:
-    """The text of a file the user named; an unreadable one is invalid input, not a crash."""
+def read_text(path: Path, what: str, kind: InputKind = InputKind.SMALL) -> str:
+    """The text of a file the user named; an unreadable one is invalid input, not a crash,
+    and only a regular file within the size limit of `kind` is read (`safe_files`)."""
     try:
-        return path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise InvalidInputError(f"cannot read {what} {path}: {reason}") from None
+        return safe_files.read_text(path, kind)
+    except InputFileError as exc:
+        raise InvalidInputError(f"cannot read {what} {path}: {exc.reason}") from None
+
+
+def read_stdin(kind: InputKind) -> str:
+    """Standard input, refused beyond the size limit of `kind` rather than read without end."""
+    limit = kind.limit()
+    text = sys.stdin.read(limit + 1)
+    if len(text) > limit:
+        raise InvalidInputError(
+            f"cannot read standard input: over the {kind.label} limit of {limit} characters"
+            f" (raise it with {kind.env})"
+        )
+    return text
 
 
 def read_vkey(value: str, what: str = "key") -> Verifier:
@@ -152,11 +166,12 @@ def _located(problem: Problem, origins: Sequence[_Origin]) -> Problem:
 
 def _read_records(path: Path) -> Iterator[tuple[_Origin, Any]]:
     """(origin, value) per record from a JSON array or JSON Lines file, '-' for stdin."""
-    text = sys.stdin.read() if str(path) == "-" else read_text(path, "records")
+    kind = InputKind.DOCUMENT
+    text = read_stdin(kind) if str(path) == "-" else read_text(path, "records", kind)
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
-            values = json.loads(text)
+            values = safe_files.parse_json(text, str(path))
         except json.JSONDecodeError as exc:
             problem = Problem(str(path), f"not valid JSON ({exc.msg})", line=exc.lineno)
             raise InvalidInputError(f"{path} is not a JSON array", [problem]) from None
@@ -167,7 +182,7 @@ def _read_records(path: Path) -> Iterator[tuple[_Origin, Any]]:
         if not line.strip():
             continue
         try:
-            yield _Origin(str(path), line=lineno), json.loads(line)
+            yield _Origin(str(path), line=lineno), safe_files.parse_json(line, f"{path}:{lineno}")
         except json.JSONDecodeError as exc:
             problem = Problem(str(path), f"not valid JSON ({exc.msg})", line=lineno)
             raise InvalidInputError(f"{path} is not JSON Lines", [problem]) from None
@@ -292,7 +307,7 @@ def verify_bundle_cmd(
 ) -> None:
     """Check a bundle offline: record bytes, inclusion proof, signed checkpoint, cosignatures."""
     try:
-        bundle = json.loads(read_text(file, "bundle"))
+        bundle = safe_files.parse_json(read_text(file, "bundle", InputKind.DOCUMENT), str(file))
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"bundle {file} is not JSON: {exc}") from None
     witnesses = [read_vkey(w, "witness key") for w in witness_key or []]

@@ -44,6 +44,7 @@ from ceasefire.ledger.witness import (
     add_checkpoint,
     check_evidence,
 )
+from ceasefire.safe_files import parse_json
 
 app = typer.Typer(
     help="Witness the evidence log: cosign consistent checkpoints, raise the alarm on forks.",
@@ -209,7 +210,7 @@ def check_evidence_cmd(
 ) -> None:
     """Re-check a witness's fork evidence offline, with the log's public key only."""
     try:
-        evidence = json.loads(read_text(file, "evidence"))
+        evidence = parse_json(read_text(file, "evidence"), str(file))
         verdict = check_evidence(evidence, read_vkey(log_key, "log key"))
     except (json.JSONDecodeError, AttributeError) as exc:
         raise InvalidInputError(f"cannot read evidence {file}: {exc}") from None

@@ -134,16 +134,25 @@ def parse_intent(d: Any) -> OperationalIntent:
 
 def parse_intents(doc: Any, source: str) -> tuple[list[OperationalIntent], list[Problem]]:
     """A JSON document (a list of intents or {"intents": [...]}) -> valid intents + errors."""
+    placed, errors = parse_placed_intents(doc, source)
+    return [intent for _, intent in placed], errors
+
+
+def parse_placed_intents(
+    doc: Any, source: str
+) -> tuple[list[tuple[str, OperationalIntent]], list[Problem]]:
+    """As `parse_intents`, each valid intent with its place in the document (`[k]`), so that
+    a caller can name both places of an id given twice."""
     items = doc.get("intents") if isinstance(doc, Mapping) else doc
     if not isinstance(items, list):
         return [], [Problem(source, "expected a list of intents or {'intents': [...]}")]
-    ok: list[OperationalIntent] = []
+    ok: list[tuple[str, OperationalIntent]] = []
     errors: list[Problem] = []
     for k, item in enumerate(items):
         ref = item.get("reference") if isinstance(item, Mapping) else None
         label = str(ref.get("id", k)) if isinstance(ref, Mapping) else str(k)
         try:
-            ok.append(parse_intent(item))
+            ok.append((f"[{k}]", parse_intent(item)))
         except IntentError as exc:
             errors.append(Problem(source, str(exc), pointer=label))
     return ok, errors

@@ -30,6 +30,7 @@ import shapely
 from ceasefire.deconflict.constraints import AirspaceConstraint
 from ceasefire.deconflict.index import DEFAULT_RESOLUTION, VolumeIndex
 from ceasefire.deconflict.volumes import Overlap, intersect, intersect_area, wgs84_outline
+from ceasefire.domain.errors import Problem
 from ceasefire.domain.intent import LIVE_STATES, OFF_NOMINAL_STATES, IntentState, OperationalIntent
 
 
@@ -241,6 +242,33 @@ class StrategicDeconflictor:
             ConstraintConflict(self.constraints[ci].id, self.constraints[ci].kind, tuple(ovs))
             for ci, ovs in sorted(found.items())
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedIntent:
+    """An intent read from input, with where it was read: file and place inside it."""
+
+    source: str
+    pointer: str
+    intent: OperationalIntent
+
+
+def duplicate_ids(placed: Iterable[PlacedIntent]) -> list[Problem]:
+    """One problem per intent whose id an earlier one of the same input already has.
+
+    Submitted in order, the second would silently become a new version of the first (or be
+    refused as stale), so a plan would vanish without anyone having asked for it: an input
+    that gives one id twice is refused, naming both places."""
+    first: dict[str, PlacedIntent] = {}
+    problems: list[Problem] = []
+    for p in placed:
+        seen = first.setdefault(p.intent.id, p)
+        if seen is not p:
+            reason = (
+                f"intent id {p.intent.id!r} given twice: first at {seen.source}: {seen.pointer}"
+            )
+            problems.append(Problem(p.source, reason, pointer=p.pointer))
+    return problems
 
 
 def submit_all(

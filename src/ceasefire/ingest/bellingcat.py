@@ -33,6 +33,7 @@ from ceasefire.ingest.ids import content_id, observation_id
 from ceasefire.ingest.keywords import classify_target, classify_text
 from ceasefire.ingest.localtime import TimeParseError
 from ceasefire.ingest.report import IngestReport
+from ceasefire.safe_files import InputKind, parse_json, read_text
 
 SOURCE_JSON = "bellingcat"
 SOURCE_CIR = "cir"
@@ -77,7 +78,7 @@ def read_bellingcat_json(path: Path) -> IngestReport:
     """Read the dashboard's JSON list; each element is one incident (line = 1-based index)."""
     report = IngestReport(source=SOURCE_JSON, path=str(path))
     try:
-        records = json.loads(path.read_text(encoding="utf-8"))
+        records = parse_json(read_text(path, InputKind.SOURCE), str(path))
     except json.JSONDecodeError as exc:
         report.issues.append(Problem(str(path), f"not valid JSON: {exc.msg}", line=exc.lineno))
         return report

@@ -6,6 +6,8 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
+from ceasefire.safe_files import InputKind, read_bytes
+
 
 def read_csv_rows(
     path: Path, encodings: tuple[str, ...] = ("utf-8",)
@@ -13,12 +15,14 @@ def read_csv_rows(
     """Yield (line number of the row's first line, row) for every data row.
 
     Tries each encoding in turn on the whole file (the UCDP extract is Windows-1252), so a
-    row is never decoded two different ways.
+    row is never decoded two different ways. The file is read through `safe_files`: a FIFO,
+    a device or a file over the source size limit is refused before anything is read.
     """
+    data = read_bytes(path, InputKind.SOURCE)
     text: str | None = None
     for encoding in encodings:
         try:
-            text = path.read_text(encoding=encoding)
+            text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue

@@ -13,6 +13,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from ceasefire.domain.errors import InvalidInputError
+from ceasefire.safe_files import InputFileError, InputKind, parse_json, read_text
 
 _DATE_IN_NAME = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
@@ -40,9 +41,9 @@ def read_polygons(path: Path) -> BaseGeometry:
 def read_geometry(path: Path, kinds: tuple[str, ...] = _ANY) -> BaseGeometry:
     """The union of every feature of the given geometry types in a GeoJSON file."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TerritoryFileError(f"{path}: file not found") from None
+        document = parse_json(read_text(path, InputKind.GEOMETRY), str(path))
+    except InputFileError as exc:  # missing, not a regular file (/dev/zero), too big, too deep
+        raise TerritoryFileError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise TerritoryFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     features = document.get("features") if isinstance(document, dict) else None

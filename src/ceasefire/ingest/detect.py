@@ -14,6 +14,7 @@ from ceasefire.domain.errors import Problem
 from ceasefire.ingest.registry import UnknownFormatError
 from ceasefire.ingest.report import IngestReport
 from ceasefire.ingest.sources import OBSERVATION_SOURCES, catalog_for
+from ceasefire.safe_files import InputFileError
 
 __all__ = ["SourceKind", "UnknownFormatError", "catalog_for", "detect_kind", "read_source"]
 
@@ -40,6 +41,12 @@ def read_source(path: Path, catalog_dir: Path, kind: SourceKind | None = None) -
         return report
     try:
         return OBSERVATION_SOURCES.get(str(kind)).read(path, catalog_dir)
+    except InputFileError as exc:
+        if not exc.missing:  # not a regular file, too big, too deep: refused as a whole (exit 4)
+            raise
+        report = IngestReport(source=str(kind), path=str(path))
+        report.issues.append(Problem(str(path), f"cannot read: {exc.reason}"))
+        return report
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         report = IngestReport(source=str(kind), path=str(path))
         report.issues.append(Problem(str(path), f"cannot read: {exc}"))

@@ -11,7 +11,6 @@ general ones (a CSV with known columns before "any JSON list").
 
 from __future__ import annotations
 
-import gzip
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -19,10 +18,10 @@ from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
 from ceasefire.domain.errors import InvalidInputError
+from ceasefire.safe_files import InputFileError, InputKind, open_maybe_gzip
 
 #: How much of a file detection looks at: enough for a CSV header or a few NMEA sentences.
 HEAD_BYTES = 4096
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class UnknownFormatError(InvalidInputError):
@@ -50,28 +49,27 @@ class Adapter(Protocol):
 A = TypeVar("A", bound=Adapter)
 
 
-def open_binary(path: Path) -> io.BufferedIOBase:
+def open_binary(path: Path, kind: InputKind = InputKind.RECORDING) -> io.BufferedReader:
     """The file's bytes, gunzipped when it is gzip: recordings are often shipped compressed,
-    and a reader should not have to care (nor trust the file name's suffix)."""
-    handle = path.open("rb")
-    if handle.read(2) == _GZIP_MAGIC:
-        handle.close()
-        return gzip.open(path, "rb")
-    handle.seek(0)
-    return handle
+    and a reader should not have to care (nor trust the file name's suffix). Only a regular
+    file within the size limit of `kind` is opened (`safe_files`): detection must not block
+    on a FIFO or read a device forever."""
+    return open_maybe_gzip(path, kind)
 
 
-def read_head(path: Path) -> str:
-    """The first `HEAD_BYTES` of the (decompressed) file as text; raises OSError."""
-    with open_binary(path) as handle:
+def read_head(path: Path, kind: InputKind = InputKind.SOURCE) -> str:
+    """The first `HEAD_BYTES` of the (decompressed) file as text; raises OSError, and
+    `InputFileError` for what is not a regular file."""
+    with open_binary(path, kind) as handle:
         return handle.read(HEAD_BYTES).decode("utf-8", errors="replace")
 
 
 class Registry(Generic[A]):
     """Adapters by name, in registration order (which is also the detection order)."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, kind: InputKind = InputKind.SOURCE) -> None:
         self.what = what  # e.g. "source format", for error messages
+        self.kind = kind  # which size limit the files of these formats are read under
         self._adapters: dict[str, A] = {}
 
     def register(self, adapter: A) -> A:
@@ -103,7 +101,11 @@ class Registry(Generic[A]):
         """The first adapter (of `among`, default all) that recognises the file's head."""
         candidates = list(self if among is None else among)
         try:
-            head = read_head(path)
+            head = read_head(path, self.kind)
+        except InputFileError as exc:
+            if not exc.missing:  # a FIFO, a device, too big: refused as a whole (exit 4)
+                raise
+            raise UnknownFormatError(f"{path}: cannot read: {exc.reason}") from None
         except (OSError, EOFError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise UnknownFormatError(f"{path}: cannot read: {reason}") from None

@@ -10,7 +10,6 @@ characters, `[`/`{`, `MSG,` and `!`/`\\`/`$`, cannot be confused). Files may be 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from ceasefire.domain.track import TrackSource, TrackState
 from ceasefire.ingest.adsb import parse_sbs, parse_traffic_json
 from ceasefire.ingest.ais import parse_nmea
 from ceasefire.ingest.registry import Registry, SniffedFormat, open_binary
+from ceasefire.safe_files import InputKind, parse_json
 
 
 @dataclass
@@ -43,7 +43,7 @@ class TrackFeed(SniffedFormat):
         return self.reader(path, default_t)
 
 
-TRACK_FEEDS: Registry[TrackFeed] = Registry("track format")
+TRACK_FEEDS: Registry[TrackFeed] = Registry("track format", InputKind.RECORDING)
 
 _SBS_MESSAGE_TYPES = frozenset({"MSG", "SEL", "ID", "AIR", "STA", "CLK"})
 # An NMEA AIS sentence (!xxVDM / !xxVDO), optionally behind a 4.10 tag block, or a Gatehouse
@@ -76,7 +76,7 @@ def _is_nmea_ais(head: str) -> bool:
 
 def _read_traffic_json(path: Path, _default_t: float) -> TrackBatch:
     with open_binary(path) as handle:
-        doc = json.load(handle)
+        doc = parse_json(handle.read(), str(path))
     result = parse_traffic_json(doc, str(path))
     return TrackBatch(result.states, result.errors)
 

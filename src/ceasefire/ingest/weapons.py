@@ -8,11 +8,13 @@ classified from their parts when the catalogue lacks them.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ceasefire.domain import Category, WeaponClass
+from ceasefire.safe_files import InputKind, read_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,9 @@ def load_catalog(*paths: Path) -> WeaponCatalog:
     """
     raw: dict[str, tuple[str, str]] = {}
     for path in paths:
-        with path.open(newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                raw[row["model"].strip()] = (row.get("category") or "", row.get("type") or "")
+        text = read_text(path, InputKind.SOURCE)
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            raw[row["model"].strip()] = (row.get("category") or "", row.get("type") or "")
     entries: dict[str, WeaponKind] = {}
     for model, (category, kind) in raw.items():
         resolved = classify_catalog_entry(category, kind)
