@@ -113,8 +113,7 @@ def open_ledger(db: Path, *, readonly: bool = False) -> Ledger:
     if not found:
         storage.close()
         raise NotFoundError(
-            f"{db} holds no ledger: no initialised ledger in it"
-            " (run `ceasefire ledger init` first)"
+            f"{db} holds no ledger: nothing initialised in it (run `ceasefire ledger init` first)"
         )
     if not readonly:
         storage.close()
