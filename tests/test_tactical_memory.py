@@ -4,6 +4,7 @@ a picture too dense for the documented limit is refused, and results are the sam
 from __future__ import annotations
 
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -73,18 +74,30 @@ def test_chunked_detection_gives_exactly_todays_conflicts(
         assert len(after) > 100  # the case is dense enough to mean something
 
 
-def test_peak_memory_is_bounded_by_the_chunk_not_by_the_pairs() -> None:
-    """2,500 tracks within 2 km: 3.1 million candidate pairs. All at once, the CPA's per-pair
-    arrays take about 600 MB (as before this fix); in chunks of 10^6, about a third of that."""
-    t = seeded_traffic(2500, 11, 2.0, alt_span_m=100_000.0)  # few conflicts: bound the chunk
+def traced_peak(run: Callable[[], PairConflicts]) -> tuple[PairConflicts, int]:
+    """The result of `run` and the peak of memory allocated while it ran (numpy included)."""
     tracemalloc.start()
     try:
-        found = detect(t, RPZ, HPZ, LOOK)
-        _, peak = tracemalloc.get_traced_memory()
+        result = run()
+        return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert found.candidates == 2500 * 2499 // 2
+
+
+def test_peak_memory_is_bounded_by_the_chunk_not_by_the_pairs() -> None:
+    """2,500 level tracks in a 40 km square, rpz 500 m: 3.1 million candidate pairs, all past
+    the vertical pre-filter. All at once (as before this fix) the CPA's per-pair arrays take
+    about 700 MiB; in chunks of 10^6 about 225 MiB, whatever the number of pairs."""
+    t = seeded_traffic(2500, 11, 40.0, alt_span_m=1.0)
+    rpz = 500.0
+    found, peak = traced_peak(lambda: detect(t, rpz, HPZ, LOOK))
+    assert found.candidates > 3 * CHUNK_PAIRS
     assert peak < 300 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    before, peak_before = traced_peak(
+        lambda: cpa(t, *candidate_pairs(t, rpz, LOOK), rpz, HPZ, LOOK)
+    )
+    assert peak < peak_before / 2
+    assert np.array_equal(as_rows(found), as_rows(before))
 
 
 def test_a_picture_over_the_limit_is_refused_early() -> None:
@@ -104,9 +117,7 @@ def test_the_cli_refuses_a_dense_theatre_with_a_clear_message(tmp_path: Path) ->
     tracks = tmp_path / "dense.csv"
     columns = (t.lat, t.lon, t.alt_m, t.trk_deg, t.gs_mps, t.vs_mps)
     lines = ["id,lat,lon,alt_m,trk_deg,gs_mps,vs_mps"]
-    lines += [
-        ",".join([str(t.ids[k])] + [repr(float(c[k])) for c in columns]) for k in range(n)
-    ]
+    lines += [",".join([str(t.ids[k])] + [repr(float(c[k])) for c in columns]) for k in range(n)]
     tracks.write_text("\n".join(lines) + "\n")
     out = tmp_path / "conflicts.csv"
     argv = ["deconflict", "tactical", "--tracks", str(tracks), "--out", str(out)]

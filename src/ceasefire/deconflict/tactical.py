@@ -56,7 +56,7 @@ _DV2_FLOOR = 1e-6
 _DVS_FLOOR = 1e-6
 _ALT_TOL_M = 1e-6  # absorbs ft -> m rounding at exactly one vertical minimum
 
-#: Candidate pairs checked at once: ~25 float arrays of this length, about 200 MB at the peak.
+#: Candidate pairs checked at once: two dozen arrays of this length, ~225 MiB at the peak.
 CHUNK_PAIRS = 1_000_000
 #: Above this many candidate pairs a picture is refused: about 10 s of CPA, and room for the
 #: conflicts (48 bytes each) even if every candidate were one. 200,000 tracks at en-route
@@ -186,8 +186,8 @@ def candidate_chunks(
     max_pairs: int = MAX_CANDIDATE_PAIRS,
     chunk_pairs: int = CHUNK_PAIRS,
 ) -> Iterator[tuple[IntArray, IntArray]]:
-    """The pairs of `candidate_pairs`, in chunks of about `chunk_pairs` (a track with more
-    neighbours than that is a chunk of its own); refuses more than `max_pairs` in all."""
+    """The pairs of `candidate_pairs`, in chunks of at most `chunk_pairs` (but a track with
+    more neighbours than that is a chunk of its own); refuses more than `max_pairs` in all."""
     n = len(t)
     if n < 2:
         yield candidate_pairs(t, rpz_m, lookahead_s)  # none
@@ -196,15 +196,16 @@ def candidate_chunks(
     tree = cKDTree(xyz)
     radius = _search_radius(t, rpz_m, lookahead_s)
     counts = _neighbour_counts(tree, xyz, radius, max_pairs, n)
-    if int(counts.sum()) - n <= 2 * chunk_pairs:  # fits one chunk: one query, as always
+    if (int(counts.sum()) - n) // 2 <= chunk_pairs:  # fits one chunk: one query, as always
         pairs = tree.query_pairs(radius, output_type="ndarray")
         yield pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
         return
     ends = np.cumsum(counts)
     a = 0
     while a < n:
-        # the longest run of tracks from `a` whose neighbour lists hold <= 2 * chunk_pairs
-        limit = (ends[a - 1] if a else 0) + 2 * chunk_pairs
+        # the longest run of tracks from `a` with at most `chunk_pairs` (track, neighbour)
+        # entries: the pairs (i < j) of the chunk are at most as many
+        limit = (ends[a - 1] if a else 0) + chunk_pairs
         b = max(a + 1, int(np.searchsorted(ends, limit, side="right")))
         # pairs (block track, any track) straight into arrays, no Python object per pair
         found = cKDTree(xyz[a:b]).sparse_distance_matrix(tree, radius, output_type="ndarray")
