@@ -57,6 +57,7 @@ def tactical_worker(density: str, n: int) -> dict[str, Any]:
     t = traffic_bench.random_traffic(n, seed=42)
     base = _rss_mib()
     start = time.perf_counter()
+    outcome: dict[str, Any]
     try:
         found = detect(t, traffic_bench.RPZ_M, traffic_bench.HPZ_M, traffic_bench.LOOKAHEAD_S)
         outcome = {"candidates": found.candidates, "conflicts": len(found)}
