@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -106,14 +107,32 @@ def write_secret(path: Path, text: str) -> None:
         f.write(text + "\n")
 
 
-def open_ledger(db: Path, *, must_exist: bool = True) -> Ledger:
-    """Open the ledger in `db`; refuse to create a database by accident."""
-    if must_exist and not db.exists():
+def open_ledger(db: Path, *, readonly: bool = False) -> Ledger:
+    """Open the ledger in `db`; refuse to create a database, or a schema, by accident.
+
+    Commands that only read pass ``readonly=True``: the file is opened read-only and never
+    written, so a read-only copy verifies and its bytes stay as they were. Whether `db` holds a
+    ledger at all is asked read-only first, for writers too: an empty file or another database
+    is refused as such, and left as it was.
+    """
+    if not db.exists():
         raise NotFoundError(f"no ledger database at {db} (run `ceasefire ledger init` first)")
-    ledger = Ledger(SqliteLedgerStorage(db))
-    if must_exist and ledger.storage.get_meta("origin") is None:
-        raise NotFoundError(f"{db} holds no initialised ledger (run `ceasefire ledger init` first)")
-    return ledger
+    try:
+        storage = SqliteLedgerStorage(db, readonly=True)
+        found = storage.holds_ledger()
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_NOTADB:
+            raise
+        raise InvalidInputError(f"{db} is not a SQLite database ({exc})") from None
+    if not found:
+        storage.close()
+        raise NotFoundError(
+            f"{db} holds no ledger: nothing initialised in it (run `ceasefire ledger init` first)"
+        )
+    if not readonly:
+        storage.close()
+        storage = SqliteLedgerStorage(db)
+    return Ledger(storage)
 
 
 @app.command()
@@ -242,7 +261,7 @@ def checkpoint(db: DbOption, key: KeyOption) -> None:
 @exits_on_error
 def status(db: DbOption) -> None:
     """Origin, log key, size and latest checkpoint with its cosigners."""
-    ledger = open_ledger(db)
+    ledger = open_ledger(db, readonly=True)
     typer.echo(f"origin:  {ledger.origin}")
     typer.echo(f"log key: {ledger.log_key.vkey()}")
     typer.echo(f"entries: {ledger.size}")
@@ -257,8 +276,11 @@ def status(db: DbOption) -> None:
 @app.command()
 @exits_on_error
 def verify(db: DbOption) -> None:
-    """Re-hash every stored record and rebuild every tile; report the first mismatch."""
-    ledger = open_ledger(db)
+    """Re-hash every stored record and rebuild every tile; report the first mismatch.
+
+    Opens the database read-only and never writes to it (an auditor's read-only copy verifies).
+    """
+    ledger = open_ledger(db, readonly=True)
     size = ledger.storage.tree_size()
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("re-hashing", total=size)
@@ -282,7 +304,7 @@ def export_proof(
     out: Annotated[Path | None, typer.Option(help="Bundle file (default: stdout).")] = None,
 ) -> None:
     """Write a self-contained evidence bundle for one record."""
-    bundle = make_bundle(open_ledger(db), record_id)
+    bundle = make_bundle(open_ledger(db, readonly=True), record_id)
     text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
@@ -332,7 +354,7 @@ def witness_request(
     out: Annotated[Path | None, typer.Option(help="Request file (default: stdout).")] = None,
 ) -> None:
     """Write a C2SP add-checkpoint request (latest checkpoint + consistency proof) for a witness."""
-    text = LedgerSource(open_ledger(db)).add_checkpoint_request(old).format()
+    text = LedgerSource(open_ledger(db, readonly=True)).add_checkpoint_request(old).format()
     if out is None:
         typer.echo(text, nl=False)
     else:

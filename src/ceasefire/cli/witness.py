@@ -121,7 +121,7 @@ def update(
     key = read_signer(state / "witness.key")
     try:
         if log_db is not None:
-            ledger = open_ledger(log_db)
+            ledger = open_ledger(log_db, readonly=True)
             req = LedgerSource(ledger).add_checkpoint_request(current.size())
         else:
             assert request is not None

@@ -26,16 +26,26 @@ Scaling: no N x N arrays. Candidate pairs come from a k-d tree on the positions 
 will have at half the lookahead (on a sphere, in metres). Two tracks that come within rpz of
 each other at some t in [0, T] are, at T/2, within rpz + (T/2)(gs_i + gs_j) of each other,
 so a radius of rpz + T * max(gs) (plus margins for the flat-earth model) misses no conflict.
+
+Memory: the candidate pairs, and the two dozen per-pair arrays of the CPA, grow with the number
+of pairs, not of tracks (200,000 tracks in one dense theatre are 7.6 x 10^8 pairs, 12 GB and
+more). So candidates are produced and checked in chunks of at most `CHUNK_PAIRS`, and a picture
+with more than `MAX_CANDIDATE_PAIRS` candidate pairs is refused (`TooManyPairsError`) after
+counting at most that many, before any pair is built: peak memory is bounded by the chunk plus
+the conflicts found (docs/deconfliction.md, docs/benchmarks.md). The pairs, and every number
+computed for them, are the same whatever the chunk size: each pair is computed on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
+from ceasefire.domain.errors import InvalidInputError
 from ceasefire.geo.local import EARTH_RADIUS_M
 
 FloatArray = NDArray[np.float64]
@@ -45,6 +55,19 @@ _BIG_S = 1e9
 _DV2_FLOOR = 1e-6
 _DVS_FLOOR = 1e-6
 _ALT_TOL_M = 1e-6  # absorbs ft -> m rounding at exactly one vertical minimum
+
+#: Candidate pairs checked at once: two dozen arrays of this length, ~225 MiB at the peak.
+CHUNK_PAIRS = 1_000_000
+#: Above this many candidate pairs a picture is refused: about 10 s of CPA, and room for the
+#: conflicts (48 bytes each) even if every candidate were one. 200,000 tracks at en-route
+#: density (one per 500 km^2) with 5 NM and 300 s give 1.8 x 10^7 and pass.
+MAX_CANDIDATE_PAIRS = 25_000_000
+_COUNT_BLOCK = 4096  # tracks whose neighbours are counted at once
+
+
+class TooManyPairsError(InvalidInputError):
+    """The picture is too dense for these minima and look-ahead: more candidate pairs than the
+    documented limit. Refused, rather than exhausting the machine's memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,19 +138,83 @@ def _midpoint_xyz(t: Traffic, half_t: float) -> FloatArray:
     return np.column_stack([x, y, z])
 
 
+def _search_radius(t: Traffic, rpz_m: float, lookahead_s: float) -> float:
+    """Tracks farther apart than this at T/2 cannot conflict within the look-ahead."""
+    gs_max = float(np.max(t.gs_mps))
+    # Margins: 20 % on rpz covers BlueSky's |dv|^2 floor for near-zero relative speed;
+    # 2 % + 50 m covers flat-earth vs chord differences and the tangent-plane step at T/2.
+    return 1.2 * rpz_m + 1.02 * lookahead_s * gs_max + 50.0
+
+
 def candidate_pairs(t: Traffic, rpz_m: float, lookahead_s: float) -> tuple[IntArray, IntArray]:
-    """Unordered pairs (i < j) that could come within rpz inside the lookahead."""
+    """Unordered pairs (i < j) that could come within rpz inside the lookahead, all at once
+    (memory grows with the pairs: `candidate_chunks` is the bounded form)."""
     n = len(t)
     if n < 2:
         empty = np.empty(0, dtype=np.intp)
         return empty, empty
-    gs_max = float(np.max(t.gs_mps))
-    # Margins: 20 % on rpz covers BlueSky's |dv|^2 floor for near-zero relative speed;
-    # 2 % + 50 m covers flat-earth vs chord differences and the tangent-plane step at T/2.
-    radius = 1.2 * rpz_m + 1.02 * lookahead_s * gs_max + 50.0
     tree = cKDTree(_midpoint_xyz(t, lookahead_s / 2.0))
-    pairs = tree.query_pairs(radius, output_type="ndarray")
+    pairs = tree.query_pairs(_search_radius(t, rpz_m, lookahead_s), output_type="ndarray")
     return pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+
+
+def _neighbour_counts(
+    tree: cKDTree, xyz: FloatArray, radius: float, max_pairs: int, n_tracks: int
+) -> IntArray:
+    """Per track, how many tracks (itself included) lie within `radius`; counted a block at a
+    time, so a picture far over the limit is refused after counting about `max_pairs` pairs."""
+    counts = np.empty(n_tracks, dtype=np.intp)
+    ordered = 0  # (i, j) and (j, i) both counted: twice the unordered pairs seen so far, at most
+    for a in range(0, n_tracks, _COUNT_BLOCK):
+        block = tree.query_ball_point(xyz[a : a + _COUNT_BLOCK], radius, return_length=True)
+        counts[a : a + _COUNT_BLOCK] = block
+        ordered += int(block.sum()) - len(block)
+        if ordered > 2 * max_pairs:
+            raise TooManyPairsError(
+                f"{n_tracks:,} tracks are too dense for these minima and look-ahead: more than"
+                f" {max_pairs:,} candidate pairs (tracks within {radius / 1000:,.1f} km of each"
+                " other at half the look-ahead); split the picture by area, or lower --rpz-m or"
+                " --lookahead-s (limit: docs/deconfliction.md)"
+            )
+    return counts
+
+
+def candidate_chunks(
+    t: Traffic,
+    rpz_m: float,
+    lookahead_s: float,
+    max_pairs: int = MAX_CANDIDATE_PAIRS,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """The pairs of `candidate_pairs`, in chunks of at most `chunk_pairs` (but a track with
+    more neighbours than that is a chunk of its own); refuses more than `max_pairs` in all."""
+    n = len(t)
+    if n < 2:
+        yield candidate_pairs(t, rpz_m, lookahead_s)  # none
+        return
+    xyz = _midpoint_xyz(t, lookahead_s / 2.0)
+    tree = cKDTree(xyz)
+    radius = _search_radius(t, rpz_m, lookahead_s)
+    counts = _neighbour_counts(tree, xyz, radius, max_pairs, n)
+    if (int(counts.sum()) - n) // 2 <= chunk_pairs:  # fits one chunk: one query, as always
+        pairs = tree.query_pairs(radius, output_type="ndarray")
+        yield pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+        return
+    ends = np.cumsum(counts)
+    a = 0
+    while a < n:
+        # the longest run of tracks from `a` with at most `chunk_pairs` (track, neighbour)
+        # entries: the pairs (i < j) of the chunk are at most as many
+        limit = (ends[a - 1] if a else 0) + chunk_pairs
+        b = max(a + 1, int(np.searchsorted(ends, limit, side="right")))
+        # pairs (block track, any track) straight into arrays, no Python object per pair
+        found = cKDTree(xyz[a:b]).sparse_distance_matrix(tree, radius, output_type="ndarray")
+        i = found["i"].astype(np.intp) + a
+        j = found["j"].astype(np.intp)
+        del found
+        later = j > i
+        yield i[later], j[later]
+        a = b
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,9 +324,26 @@ def _vertical_prefilter(
     return i[keep], j[keep]
 
 
-def detect(t: Traffic, rpz_m: float, hpz_m: float, lookahead_s: float) -> PairConflicts:
-    """All conflicting unordered pairs of a snapshot: prune with the tree, then exact CPA."""
+def detect(
+    t: Traffic,
+    rpz_m: float,
+    hpz_m: float,
+    lookahead_s: float,
+    *,
+    max_pairs: int = MAX_CANDIDATE_PAIRS,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> PairConflicts:
+    """All conflicting unordered pairs of a snapshot: prune with the tree, then exact CPA, one
+    chunk of candidates at a time (memory bounded by the chunk and the conflicts; a picture of
+    more than `max_pairs` candidates is refused with `TooManyPairsError`)."""
     if rpz_m <= 0.0 or hpz_m <= 0.0 or lookahead_s <= 0.0:
         raise ValueError("rpz_m, hpz_m and lookahead_s must be positive")
-    i, j = candidate_pairs(t, rpz_m, lookahead_s)
-    return cpa(t, i, j, rpz_m, hpz_m, lookahead_s)
+    parts = [
+        cpa(t, i, j, rpz_m, hpz_m, lookahead_s)
+        for i, j in candidate_chunks(t, rpz_m, lookahead_s, max_pairs, chunk_pairs)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    columns = ("i", "j", "tcpa_s", "dcpa_m", "tin_s", "tout_s")
+    joined = {name: np.concatenate([getattr(p, name) for p in parts]) for name in columns}
+    return PairConflicts(**joined, candidates=sum(p.candidates for p in parts))

@@ -5,19 +5,24 @@ file alone and runs::
 
     python standalone_verify.py BUNDLE.json LOG_VKEY [WITNESS_VKEY ...]
 
+Each key is given as its text (name+hash+base64) or as the path of a file holding it.
+
 It re-implements, without importing anything from ceasefire, the checks a
 bundle needs: the signed-note signature of the checkpoint (c2sp.org/signed-note),
 the checkpoint body (c2sp.org/tlog-checkpoint), the RFC 9162 §2.1.3.2
 inclusion proof, and cosignature/v1 lines (c2sp.org/tlog-cosignature). It
 reads the record from the hashed bytes themselves (``leaf_data``), so it needs
-no canonical-JSON encoder. Exit code 0 and a summary on success, 1 and the
-failed check otherwise. The test suite runs it against the package's own
-verifier on valid and tampered bundles.
+no canonical-JSON encoder, and refuses a bundle whose displayed ``record`` is
+not the same JSON value as those bytes (a reader looks at ``record``). Exit
+code 0 and a summary on success, 1 and the failed check otherwise, 2 when the
+bundle or a key file cannot be read. The test suite runs it against the
+package's own verifier on valid and tampered bundles.
 """
 
 import base64
 import hashlib
 import json
+import os
 import sys
 from typing import Any
 
@@ -85,6 +90,24 @@ def inclusion_root(leaf: bytes, index: int, size: int, proof: list[bytes]) -> by
     return r
 
 
+def same_json(a: Any, b: Any) -> bool:
+    """True if two parsed JSON values are the same value. JSON numbers are doubles (RFC 8785),
+    so 3 and 3.0 are one number; but true is no number and "3" no number, although Python's
+    own == says True == 1."""
+    numbers = (int, float)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        if isinstance(a, int) and isinstance(b, int):
+            return a == b
+        return float(a) == float(b)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
 def verify(
     bundle: dict[str, Any], log_vkey: str, witness_vkeys: list[str]
 ) -> tuple[dict[str, Any], str, int, list[str]]:
@@ -101,6 +124,8 @@ def verify(
         raise Invalid("bundle's size or origin differs from its signed checkpoint")
     data = base64.b64decode(bundle["leaf_data"], validate=True)
     record: dict[str, Any] = json.loads(data)
+    if not same_json(bundle.get("record"), record):
+        raise Invalid("the record shown is not the record that was hashed")
     if record.get("id") != bundle["record_id"]:
         raise Invalid("hashed record has another id")
     proof = [base64.b64decode(p, validate=True) for p in bundle["inclusion_proof"]]
@@ -121,16 +146,32 @@ def verify(
     return record, origin, size, cosigners
 
 
+def key_text(value: str) -> str:
+    """A key given as its text, or as the path of a file holding it (as the ceasefire CLI)."""
+    if not os.path.isfile(value):
+        return value
+    with open(value, encoding="utf-8") as f:
+        return f.read().strip()
+
+
 def main(argv: list[str]) -> int:
     """Command line: bundle, log key, witness keys."""
     if len(argv) < 3:
         print(__doc__)
         return 2
-    with open(argv[1], encoding="utf-8") as f:
-        bundle = json.load(f)
     try:
-        record, origin, size, cosigners = verify(bundle, argv[2], argv[3:])
-    except (Invalid, KeyError, ValueError, TypeError) as exc:
+        with open(argv[1], encoding="utf-8") as f:
+            text = f.read()
+        keys = [key_text(k) for k in argv[2:]]
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read: {exc}")
+        return 2
+    try:
+        bundle = json.loads(text)
+        if not isinstance(bundle, dict):
+            raise Invalid("the bundle is not a JSON object")
+        record, origin, size, cosigners = verify(bundle, keys[0], keys[1:])
+    except (Invalid, KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         print(f"INVALID: {exc}")
         return 1
     print(

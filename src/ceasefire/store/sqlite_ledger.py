@@ -18,6 +18,10 @@ entries commit together or not at all (docs/store.md, "Unit of work").
 A new database gets 32 KiB pages, so that a full tile blob (16,320 bytes) sits
 in one page instead of an overflow chain: this halves the cost of reading a
 tile that is not cached (measured in docs/benchmarks.md). An existing database keeps its page size.
+
+``readonly=True`` is for every command that only reads (verify, status, proofs, witnesses): the
+file is opened with SQLite's ``mode=ro`` and nothing, not even the schema, is ever written to it,
+so an auditor can check a copy they were handed without changing a byte (`connect_readonly`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ import itertools
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
+from ceasefire.domain.errors import StorageUnavailableError
 from ceasefire.ledger.storage import StorageError, StoredEntry
 from ceasefire.ledger.tiles import TileKey
 
@@ -79,14 +85,49 @@ def tune_for_reading(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
 
 
+#: Opening ``mode=ro`` fails with these when SQLite cannot create the -wal/-shm files of a WAL
+#: database (a read-only directory); SQLITE_READONLY also covers READONLY_DIRECTORY.
+_NO_SHARED_MEMORY = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN})
+
+
+def connect_readonly(path: str | Path) -> sqlite3.Connection:
+    """A connection that cannot write to `path`, and that works where the file cannot be written.
+
+    ``mode=ro`` first: it takes SQLite's shared locks, so it reads a consistent state even while
+    another process writes the log. A WAL database needs its -shm file for that, and SQLite
+    cannot create one in a read-only directory (an auditor's copy); then, if the write-ahead log
+    is absent or empty, the file alone holds the whole database and ``immutable=1`` reads it
+    without any lock or side file. A non-empty -wal there holds committed changes the main file
+    lacks: reading without it would verify a stale log, so that is refused.
+    """
+    resolved = Path(path).resolve()
+    uri = f"file:{quote(str(resolved))}?mode=ro"
+    db = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError as exc:
+        db.close()
+        if exc.sqlite_errorcode & 0xFF not in _NO_SHARED_MEMORY:
+            raise
+        wal = Path(f"{resolved}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StorageUnavailableError(
+                f"{path}: cannot be read read-only here: its write-ahead log {wal} holds changes"
+                " not yet in the database file, and SQLite cannot create the shared-memory file"
+                " it needs in this read-only directory; copy the database with its -wal file to"
+                " a writable directory, or copy it after the writer has closed it"
+            ) from None
+    return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
+
+
 class SqliteLedgerStorage:
     """Ledger storage in one SQLite file (or ``:memory:``)."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = str(path)
         if readonly:
-            uri = f"file:{Path(self.path).resolve()}?mode=ro"
-            db = sqlite3.connect(uri, uri=True, isolation_level=None)
+            db = connect_readonly(self.path)
         else:
             db = sqlite3.connect(self.path, isolation_level=None)
             prepare_writable(db)
@@ -107,6 +148,15 @@ class SqliteLedgerStorage:
     @property
     def _db(self) -> sqlite3.Connection:
         return self._connection()
+
+    def holds_ledger(self) -> bool:
+        """True if the ledger's tables exist and it has an origin: asked before anything else,
+        so that a file holding no ledger (empty, or another database) is named as such instead
+        of failing on a missing table; it reads and never creates."""
+        found = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_meta'"
+        ).fetchone()
+        return found is not None and self.get_meta("origin") is not None
 
     def close(self) -> None:
         """Close the connection (if this storage opened it)."""
