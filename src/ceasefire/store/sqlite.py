@@ -27,7 +27,12 @@ from ceasefire.domain.errors import NotFoundError, Problem, StorageUnavailableEr
 from ceasefire.records import EncodedRecord
 from ceasefire.store.contract import MAX_PAGE, ObservationQuery, Page, StoredRecord
 from ceasefire.store.engine import Item, RecordStore, index_columns, index_problem, utc_text
-from ceasefire.store.sqlite_ledger import SqliteLedgerStorage, prepare_writable, tune_for_reading
+from ceasefire.store.sqlite_ledger import (
+    SqliteLedgerStorage,
+    connect_readonly,
+    prepare_writable,
+    tune_for_reading,
+)
 
 BUSY_TIMEOUT_S = 30.0
 #: The layout this code writes; a file of another layout is refused rather than misread.
@@ -82,23 +87,6 @@ def _stored(row: tuple[Any, ...]) -> StoredRecord:
         superseded_by=superseded_by,
         change=change,
     )
-
-
-def _open_readonly(path: str) -> sqlite3.Connection:
-    """Open without writing: ``mode=ro``; a WAL database whose -shm file cannot be created (a
-    read-only directory, a copy handed to an auditor) is opened as immutable instead, which
-    SQLite may do only because nothing else writes the copy."""
-    uri = Path(path).resolve().as_uri()
-    for options in ("mode=ro", "mode=ro&immutable=1"):
-        db = sqlite3.connect(
-            f"{uri}?{options}", uri=True, isolation_level=None, check_same_thread=False
-        )
-        try:
-            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return db
-        except sqlite3.OperationalError:
-            db.close()
-    raise sqlite3.OperationalError(f"cannot read {path} even as an immutable file")
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -157,7 +145,7 @@ class SqliteStore(RecordStore):
         close every thread's connection; each is still used by one thread only."""
         try:
             if self.readonly:
-                db = _open_readonly(path)
+                db = connect_readonly(path)
                 self._refuse_legacy(db)
             else:
                 db = sqlite3.connect(
