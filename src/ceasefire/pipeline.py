@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ceasefire.agreement import compile_agreement, load_agreement
@@ -22,6 +23,9 @@ from ceasefire.paths import data_dir
 from ceasefire.store import AddResult, Store
 
 Progress = Callable[[str], None]
+
+#: Why a re-read source row superseded the stored observation (on its transition record).
+REPUBLISHED = "re-published source row changed"
 
 
 def _quiet(_: str) -> None:
@@ -44,20 +48,41 @@ def ingest_files(
     kind: SourceKind | None = None,
     progress: Progress = _quiet,
     reported_by: str = "",
+    at: datetime | None = None,
 ) -> list[IngestOutcome]:
     """Read each file into the store (and, when the store keeps a ledger, into the ledger in
     the same transaction); each file is one unit of work. `reported_by` names who submitted
-    the files (an organisation, a feed) on every observation; empty for an operator's import."""
+    the files (an organisation, a feed) on every observation; empty for an operator's import.
+
+    Rows are keyed naturally (`ceasefire.ingest.ids`), so a row the source re-published with
+    changed content supersedes the stored observation: a correction by `reported_by` (or
+    "ingest") at `at` (default: now), kept in the history of the store and of the ledger."""
+    moment = at or datetime.now(UTC)
     outcomes = []
     for path in paths:
         progress(f"reading {path.name}")
         report = read_source(path, data_dir() / "missile_attacks", kind)
-        observations = report.observations
-        if reported_by:
-            observations = [replace(o, reported_by=reported_by) for o in observations]
-        stored = store.add_observations(observations)
+        observations = _first_reporter(store, report.observations, reported_by)
+        stored = store.add_or_correct(
+            observations, actor=reported_by or "ingest", reason=REPUBLISHED, at=moment
+        )
         outcomes.append(IngestOutcome(report, stored))
     return outcomes
+
+
+def _first_reporter(
+    store: Store, observations: Sequence[Observation], reported_by: str
+) -> list[Observation]:
+    """Each observation as submitted by `reported_by`, unless it is stored already: then it
+    keeps the reporter who submitted it first. The same row sent by a second party is the
+    same observation, not a correction of everything the first one sent; a changed row is a
+    correction whose transition names `reported_by` as its actor."""
+    out = []
+    for observation in observations:
+        stored = store.get_observation(observation.id)
+        reporter = reported_by if stored is None else stored.reported_by
+        out.append(replace(observation, reported_by=reporter))
+    return out
 
 
 @dataclass(frozen=True)
