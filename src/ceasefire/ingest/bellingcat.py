@@ -124,7 +124,7 @@ def read_bellingcat_json(path: Path) -> IngestReport:
         )
         assigned = keys.assign(key, index, content_id(record))
         if assigned.record_id is None:
-            reason = f"identical incident repeats #{assigned.first_line}; kept once"
+            reason = f"incident repeats #{assigned.first_line} (sources in any order); kept once"
             report.issues.append(_warning(path, reason, pointer=f"incident #{index}"))
             continue
         record_id = assigned.record_id
