@@ -192,20 +192,24 @@ class RecordStore(ABC):
 
     # -- writing ----------------------------------------------------------------------
 
+    def _current_versions(self, encoded: Sequence[EncodedRecord]) -> dict[RecordRef, str]:
+        """Ref -> ledger id of the current version, for the records stored already."""
+        by_kind: dict[RecordKind, list[str]] = {}
+        for e in encoded:
+            by_kind.setdefault(e.ref.kind, []).append(e.ref.id)
+        return {
+            RecordRef(kind, rid): lid
+            for kind, ids in by_kind.items()
+            for rid, lid in self._current_ledger_ids(kind, ids).items()
+        }
+
     def add_observations(self, observations: Sequence[Observation]) -> AddResult:
         return self.add_records(observations)
 
     def add_records(self, records: Sequence[Record]) -> AddResult:
         encoded = encode_many(records)
         with self.unit_of_work():
-            by_kind: dict[RecordKind, list[str]] = {}
-            for e in encoded:
-                by_kind.setdefault(e.ref.kind, []).append(e.ref.id)
-            known = {
-                RecordRef(kind, rid): lid
-                for kind, ids in by_kind.items()
-                for rid, lid in self._current_ledger_ids(kind, ids).items()
-            }
+            known = self._current_versions(encoded)
             fresh: list[Item] = []
             present = 0
             for record, e in zip(records, encoded, strict=True):
@@ -261,14 +265,7 @@ class RecordStore(ABC):
     ) -> AddResult:
         encoded = encode_many(records)
         with self.unit_of_work():
-            by_kind: dict[RecordKind, list[str]] = {}
-            for e in encoded:
-                by_kind.setdefault(e.ref.kind, []).append(e.ref.id)
-            known = {
-                RecordRef(kind, rid): lid
-                for kind, ids in by_kind.items()
-                for rid, lid in self._current_ledger_ids(kind, ids).items()
-            }
+            known = self._current_versions(encoded)
             batch: dict[RecordRef, str] = {}
             fresh: list[Item] = []
             corrections: list[tuple[RecordRef, str]] = []
