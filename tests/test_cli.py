@@ -44,7 +44,7 @@ def test_store_url_and_reported_by(tmp_path: Path, data: Path, agreements: Path)
     args = ["ingest", "--db", url, str(incidents), "--reported-by", "mission/monitor-7"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert f"2512 observations stored in {url}" in result.stdout
+    assert f"2511 observations stored in {url}" in result.stdout
     store = SqliteStore(tmp_path / "url.db")
     observations = store.observations()
     store.close()

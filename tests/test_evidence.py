@@ -34,14 +34,14 @@ def test_ingest_and_assess_append_once_and_verify(
     assert init.exit_code == 0, init.output
     incidents = data / "events" / "bellingcat_incidents.json"
     assert runner.invoke(app, ["ingest", "--db", str(db), str(incidents)]).exit_code == 0
-    assert ledger_size(db) == 2512
+    assert ledger_size(db) == 2511
     assert runner.invoke(app, ["ingest", "--db", str(db), str(incidents)]).exit_code == 0
-    assert ledger_size(db) == 2512  # re-import: nothing new to commit
+    assert ledger_size(db) == 2511  # re-import: nothing new to commit
     easter = str(agreements / "easter-truce-2025.yaml")
     for _ in range(2):
         result = runner.invoke(app, ["assess", "-a", easter, "--db", str(db), "--json"])
         assert result.exit_code == 0, result.output
-    assert ledger_size(db) == 2 * 2512  # one finding per observation, recorded once
+    assert ledger_size(db) == 2 * 2511  # one finding per observation, recorded once
     assert (
         runner.invoke(app, ["ledger", "checkpoint", "--db", str(db), "--key", str(key)]).exit_code
         == 0
@@ -115,5 +115,5 @@ def test_ledger_init_logs_what_the_store_held_before(tmp_path: Path, data: Path)
         app, ["ledger", "init", "--db", str(db), "--origin", "test/ledger", "--key", str(key)]
     )
     assert init.exit_code == 0, init.output
-    assert ledger_size(db) == 2512
+    assert ledger_size(db) == 2511
     assert runner.invoke(app, ["ledger", "verify", "--db", str(db)]).exit_code == 0

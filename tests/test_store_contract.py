@@ -30,7 +30,13 @@ from ceasefire.domain import (
 from ceasefire.domain.errors import ConflictError, NotFoundError
 from ceasefire.ledger.note import Signer
 from ceasefire.records import encode
-from ceasefire.store import ConflictingRecordError, ObservationQuery, Store, open_store
+from ceasefire.store import (
+    AddResult,
+    ConflictingRecordError,
+    ObservationQuery,
+    Store,
+    open_store,
+)
 
 T0 = datetime(2025, 5, 8, 0, 0, tzinfo=UTC)
 
@@ -219,6 +225,79 @@ def test_supersede_refusals(store: Store) -> None:
     with pytest.raises(ConflictingRecordError, match="bellingcat:00002"):
         store.supersede(ref, replace(obs(2), launched=9), actor="a", reason="r", at=T0)
     assert store.observations() == [obs(1), obs(2)]
+
+
+def republish(store: Store, batch: list[Observation]) -> AddResult:
+    """A source file read again: changed records under a used id are corrections."""
+    return store.add_or_correct(batch, actor="ingest", reason="re-published", at=T0)
+
+
+def test_add_or_correct_adds_new_counts_stored_and_supersedes_changed(store: Store) -> None:
+    store.add_observations([obs(n, launched=n) for n in range(3)])
+    result = republish(store, [obs(0, launched=0), obs(1, launched=7), obs(5)])
+    assert (result.added, result.corrected, result.already_present) == (1, 1, 1)
+    assert store.count_observations() == 4
+    ref = RecordRef(RecordKind.OBSERVATION, obs(1).id)
+    versions = store.history(ref)
+    assert [v.value() for v in versions] == [obs(1, launched=1), obs(1, launched=7)]
+    assert versions[0].superseded_by == versions[1].ledger_id
+    (step,) = [r.value() for r in store.stored_records() if r.ref.kind is RecordKind.TRANSITION]
+    assert isinstance(step, Transition)
+    assert (step.subject, step.successor, step.actor, step.reason, step.at) == (
+        ref,
+        ref,
+        "ingest",
+        "re-published",
+        T0,
+    )
+    again = republish(store, [obs(0, launched=0), obs(1, launched=7), obs(5)])
+    assert (again.added, again.corrected, again.already_present) == (0, 0, 3)
+    older = republish(store, [obs(1, launched=1)])  # an older export read after the new one
+    assert (older.corrected, older.already_present) == (0, 1)
+    assert store.get_observation(obs(1).id) == obs(1, launched=7)
+
+
+def test_add_or_correct_after_an_analysts_correction(store: Store) -> None:
+    store.add_observations([obs(1, launched=3)])
+    correct(store, obs(1, launched=3), launched=4)
+    reread = republish(store, [obs(1, launched=3)])  # the original row: the analyst's stands
+    assert (reread.corrected, reread.already_present) == (0, 1)
+    assert store.get_observation(obs(1).id) == obs(1, launched=4)
+    caught_up = republish(store, [obs(1, launched=4)])  # the source now agrees
+    assert (caught_up.added, caught_up.corrected, caught_up.already_present) == (0, 0, 1)
+    changed = republish(store, [obs(1, launched=5)])  # the source says something new
+    assert changed.corrected == 1
+    history = store.history(RecordRef(RecordKind.OBSERVATION, obs(1).id))
+    assert [v.value().launched for v in history] == [3, 4, 5]  # type: ignore[union-attr]
+
+
+def test_add_or_correct_refusals_store_nothing(store: Store) -> None:
+    store.add_observations([obs(1), obs(2)])
+    moved = replace(obs(3), description="obs 2 re-dated")
+    store.supersede(
+        RecordRef(RecordKind.OBSERVATION, obs(2).id), moved, actor="a", reason="r", at=T0
+    )
+    assert republish(store, [obs(2)]).already_present == 1  # the moved original, re-read
+    with pytest.raises(ConflictingRecordError, match="another id"):
+        republish(store, [obs(7), replace(obs(2), launched=9)])
+    with pytest.raises(ConflictingRecordError, match="twice in one batch"):
+        republish(store, [obs(8), replace(obs(1), launched=1), replace(obs(1), launched=2)])
+    assert ids(store.observations()) == [obs(1).id, obs(3).id]
+    assert store.get_observation(obs(1).id) == obs(1)
+
+
+def test_add_or_correct_logs_both_versions_and_the_transition(store: Store) -> None:
+    store.initialise_ledger("test/store", Signer.generate("test/store").verifier())
+    store.add_observations([obs(1, launched=1), obs(2)])
+    result = republish(store, [obs(1, launched=2), obs(2)])
+    assert (result.corrected, result.logged) == (1, 2)
+    ledger = store.ledger()
+    assert ledger is not None
+    stored = list(store.stored_records())
+    assert ledger.size == len(stored) == 4
+    for record in stored:
+        assert ledger.entry(record.ledger_id).data == record.data
+    assert ledger.verify().ok
 
 
 def test_findings_are_replaced_per_agreement_and_history_kept(store: Store) -> None:

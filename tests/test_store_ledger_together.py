@@ -51,7 +51,7 @@ def test_an_unrecordable_record_is_set_aside_and_the_rest_go_into_both(
     absurd = replace(incidents[150], launched=10**300)  # beyond what JSON carries exactly
     batch = [*incidents[:150], absurd, *incidents[151:]]
     report = IngestReport(source="bellingcat", path="incidents.json", observations=list(batch))
-    stored = _store_recordable(store, batch, report)
+    stored = _store_recordable(batch, report, store.add_observations)
     assert (stored.added, stored.logged) == (299, 299)
     [problem] = report.errors
     assert problem.source == "incidents.json"

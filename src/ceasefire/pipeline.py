@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ceasefire.agreement import compile_agreement, load_agreement
@@ -25,6 +26,9 @@ from ceasefire.store import AddResult, Store
 from ceasefire.store.audit import trusted_observations
 
 Progress = Callable[[str], None]
+
+#: Why a re-read source row superseded the stored observation (on its transition record).
+REPUBLISHED = "re-published source row changed"
 
 
 def _quiet(_: str) -> None:
@@ -47,31 +51,43 @@ def ingest_files(
     kind: SourceKind | None = None,
     progress: Progress = _quiet,
     reported_by: str = "",
+    at: datetime | None = None,
 ) -> list[IngestOutcome]:
     """Read each file into the store (and, when the store keeps a ledger, into the ledger in
     the same transaction); each file is one unit of work. `reported_by` names who submitted
-    the files (an organisation, a feed) on every observation; empty for an operator's import."""
+    the files (an organisation, a feed) on every observation; empty for an operator's import.
+
+    Rows are keyed naturally (`ceasefire.ingest.ids`), so a row the source re-published with
+    changed content supersedes the stored observation: a correction by `reported_by` (or
+    "ingest") at `at` (default: now), kept in the history of the store and of the ledger."""
+    moment = at or datetime.now(UTC)
     outcomes = []
     for path in paths:
         progress(f"reading {path.name}")
         report = read_source(path, data_dir() / "missile_attacks", kind)
-        observations = report.observations
-        if reported_by:
-            observations = [replace(o, reported_by=reported_by) for o in observations]
-        stored = _store_recordable(store, observations, report)
+        observations = _first_reporter(store, report.observations, reported_by)
+        stored = _store_recordable(
+            observations,
+            report,
+            lambda batch: store.add_or_correct(
+                batch, actor=reported_by or "ingest", reason=REPUBLISHED, at=moment
+            ),
+        )
         outcomes.append(IngestOutcome(report, stored))
     return outcomes
 
 
 def _store_recordable(
-    store: Store, observations: Sequence[Observation], report: IngestReport
+    observations: Sequence[Observation],
+    report: IngestReport,
+    write: Callable[[Sequence[Observation]], AddResult],
 ) -> AddResult:
-    """Store the observations; one that cannot be recorded exactly (a value JSON cannot carry,
-    which a parser let through) is set aside as an error of its file, and the rest go into
-    store and ledger together. Costs nothing when every record is fine: the store encodes
-    once, and only a refused batch is looked at again."""
+    """Store the observations with `write`; one that cannot be recorded exactly (a value JSON
+    cannot carry, which a parser let through) is set aside as an error of its file, and the
+    rest go into store and ledger together. Costs nothing when every record is fine: the store
+    encodes once, and only a refused batch is looked at again."""
     try:
-        return store.add_observations(observations)
+        return write(observations)
     except RecordFormatError as refused:
         bad = {p.pointer for p in refused.problems}
         for problem in refused.problems:
@@ -80,7 +96,22 @@ def _store_recordable(
         report.observations[:] = [
             o for o in report.observations if f"observation/{o.id}" not in bad
         ]
-        return store.add_observations(kept)
+        return write(kept)
+
+
+def _first_reporter(
+    store: Store, observations: Sequence[Observation], reported_by: str
+) -> list[Observation]:
+    """Each observation as submitted by `reported_by`, unless it is stored already: then it
+    keeps the reporter who submitted it first. The same row sent by a second party is the
+    same observation, not a correction of everything the first one sent; a changed row is a
+    correction whose transition names `reported_by` as its actor."""
+    out = []
+    for observation in observations:
+        stored = store.get_observation(observation.id)
+        reporter = reported_by if stored is None else stored.reported_by
+        out.append(replace(observation, reported_by=reporter))
+    return out
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ DbOption = Annotated[
 
 def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
     table = Table(title="ingest")
-    for column in ("file", "source", "rows read", "added", "already stored", "errors", "warnings"):
+    columns = ("file", "source", "rows read", "added", "corrected", "already stored")
+    for column in (*columns, "errors", "warnings"):
         table.add_column(column)
     for outcome in outcomes:
         report = outcome.report
@@ -43,6 +44,7 @@ def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
             report.source,
             str(len(report.observations)),
             str(outcome.stored.added),
+            str(outcome.stored.corrected),
             str(outcome.stored.already_present),
             str(len(report.errors)),
             str(len(report.warnings)),
@@ -53,6 +55,16 @@ def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
         print_problems(issues[:MAX_ISSUES_SHOWN], console)
         if len(issues) > MAX_ISSUES_SHOWN:
             console.print(f"... and {len(issues) - MAX_ISSUES_SHOWN} more in {outcome.report.path}")
+
+
+def _ingest_line(outcome: IngestOutcome) -> str:
+    """One line per file on stdout, for scripts: what the store did with its rows."""
+    stored, report = outcome.stored, outcome.report
+    return (
+        f"{Path(report.path).name}: {len(report.observations)} read, {stored.added} added,"
+        f" {stored.corrected} corrected (superseding the stored version),"
+        f" {stored.already_present} already stored, {len(report.errors)} rejected"
+    )
 
 
 def ingest_or_exit(
@@ -84,6 +96,8 @@ def ingest(
     try:
         outcomes = ingest_or_exit(store, files, kind, reported_by)
         _print_ingest(error_console(), outcomes)
+        for outcome in outcomes:
+            typer.echo(_ingest_line(outcome))
         typer.echo(f"{store.count_observations()} observations stored in {db or DEFAULT_DB}")
         ledger = store.ledger()
         if ledger is not None:

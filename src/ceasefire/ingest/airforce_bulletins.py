@@ -32,7 +32,14 @@ from ceasefire.domain import (
 )
 from ceasefire.domain.errors import Problem, Severity
 from ceasefire.ingest.csvrows import parse_count, read_csv_rows
-from ceasefire.ingest.ids import content_id, observation_id
+from ceasefire.ingest.ids import (
+    KeyRegister,
+    canonical_rows,
+    content_id,
+    filled,
+    key_id,
+    observation_id,
+)
 from ceasefire.ingest.localtime import bulletin_interval
 from ceasefire.ingest.report import IngestReport
 from ceasefire.ingest.weapons import UNKNOWN_KIND, WeaponCatalog
@@ -89,25 +96,55 @@ def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
     """Read every row; refuse (and report) only rows whose counts are impossible."""
     report = IngestReport(source=SOURCE, path=str(path))
     rows: list[_Row] = []
-    for line, row in read_csv_rows(path):
+    keys = KeyRegister()
+    for line, row in canonical_rows(read_csv_rows(path)):
         missing = [c for c in REQUIRED_COLUMNS if c not in row]
         if missing:
             report.issues.append(Problem(str(path), f"missing columns {missing}", line=line))
             return report
+        key = natural_key(row)
         try:
-            observation, doubts = _row_to_observation(row, catalog)
+            observation, doubts = _row_to_observation(row, catalog, key)
         except ValueError as exc:
             report.issues.append(Problem(str(path), f"model {row['model']!r}: {exc}", line=line))
             continue
-        if report.repeats(observation.id, line, "row with the same content"):
+        assigned = keys.assign(key, line, content_id(filled(row)))
+        if assigned.record_id is None:
+            reason = f"row with the same content repeats line {assigned.first_line}; kept once"
+            report.issues.append(_warning(path, reason, line))
             continue
+        if assigned.record_id != key:
+            reason = (
+                f"same post, model, period, target and launch place as line"
+                f" {assigned.first_line} but other content: loaded as {assigned.record_id}"
+            )
+            report.issues.append(_warning(path, reason, line))
+            rid = assigned.record_id
+            observation = replace(observation, id=observation_id(SOURCE, rid), source_record_id=rid)
         for doubt in doubts:
-            reason = f"model {row['model']!r}: {doubt}"
-            warning = Problem(str(path), reason, line=line, severity=Severity.WARNING)
-            report.issues.append(warning)
+            report.issues.append(_warning(path, f"model {row['model']!r}: {doubt}", line))
         rows.append(_Row(line, observation, observation.interval is _PLACEHOLDER))
     report.observations.extend(_date_undated(rows))
     return report
+
+
+def natural_key(row: dict[str, str]) -> str:
+    """Which report a row is: the post that published it (`source`), the weapon model, the
+    period, and the target and launch place (one post may list a model per region and per
+    launch site). Counts and details are what the row reports, so a row re-published with a
+    corrected count keeps its key and becomes a correction, not a second observation."""
+    return key_id(
+        row.get("source", ""),
+        row["model"],
+        row["time_start"],
+        row["time_end"],
+        row.get("target", ""),
+        row.get("launch_place", ""),
+    )
+
+
+def _warning(path: Path, reason: str, line: int) -> Problem:
+    return Problem(str(path), reason, line=line, severity=Severity.WARNING)
 
 
 def _date_undated(rows: list[_Row]) -> list[Observation]:
@@ -115,14 +152,12 @@ def _date_undated(rows: list[_Row]) -> list[Observation]:
     dated = [r.observation.interval for r in rows if not r.undated]
     if not dated:
         return [r.observation for r in rows if not r.undated]
-    span = TimeInterval(
-        min(i.start for i in dated), max(i.end for i in dated), TimePrecision.YEAR
-    )
+    span = TimeInterval(min(i.start for i in dated), max(i.end for i in dated), TimePrecision.YEAR)
     return [replace(r.observation, interval=span) if r.undated else r.observation for r in rows]
 
 
 def _row_to_observation(
-    row: dict[str, str], catalog: WeaponCatalog
+    row: dict[str, str], catalog: WeaponCatalog, record_id: str
 ) -> tuple[Observation, list[str]]:
     """The row as an observation, and the doubts about it (each becomes a warning)."""
     model = row["model"].strip()
@@ -153,7 +188,6 @@ def _row_to_observation(
         doubts.append(f"{what}; weapon class unknown")
         notes.append(f"weapon {what}: class unknown")
     publisher, report_kind = publisher_of(row.get("source", ""))
-    record_id = content_id(row)
     region = row.get("target", "").strip() or "Ukraine"
     shown = model or "unnamed weapon"
     if report_kind is ReportKind.REGIONAL_TALLY:
@@ -175,7 +209,7 @@ def _row_to_observation(
         destroyed=destroyed,
         side=Side.RU,
         description=description,
-        extras=row,
+        extras=filled(row),
         publisher=publisher,
         report_kind=report_kind,
     )

@@ -29,7 +29,16 @@ from ceasefire.ingest.geocoded import (
     place_interval,
     place_of,
 )
-from ceasefire.ingest.ids import content_id, observation_id
+from ceasefire.ingest.ids import (
+    KeyRegister,
+    canonical_record,
+    canonical_rows,
+    content_id,
+    filled,
+    key_id,
+    observation_id,
+    sorted_texts,
+)
 from ceasefire.ingest.keywords import classify_target, classify_text
 from ceasefire.ingest.localtime import TimeParseError
 from ceasefire.ingest.report import IngestReport
@@ -85,11 +94,15 @@ def read_bellingcat_json(path: Path) -> IngestReport:
     if not isinstance(records, list):
         report.issues.append(Problem(str(path), "expected a JSON list of incidents"))
         return report
-    for index, record in enumerate(records, start=1):
-        if not isinstance(record, dict):
+    keys = KeyRegister()
+    for index, raw in enumerate(records, start=1):
+        if not isinstance(raw, dict):
             problem = Problem(str(path), "not a JSON object", pointer=f"incident #{index}")
             report.issues.append(problem)
             continue
+        record = canonical_record(raw)
+        if isinstance(record.get("sources"), list):
+            record["sources"] = sorted_texts(record["sources"])  # a set of links, in one order
         try:
             location, set_aside = parse_site(
                 str(record.get("latitude")),
@@ -103,9 +116,25 @@ def read_bellingcat_json(path: Path) -> IngestReport:
         except (TimeParseError, ValueError) as exc:
             report.issues.append(Problem(str(path), str(exc), pointer=f"incident #{index}"))
             continue
-        record_id = content_id(record)
-        if report.repeats(record_id, index, "identical incident"):
+        key = key_id(
+            day,
+            str(record.get("location") or ""),
+            location.lat,
+            location.lon,
+            *sorted_texts(record.get("sources")),
+        )
+        assigned = keys.assign(key, index, content_id(record))
+        if assigned.record_id is None:
+            reason = f"incident repeats #{assigned.first_line} (sources in any order); kept once"
+            report.issues.append(_warning(path, reason, pointer=f"incident #{index}"))
             continue
+        record_id = assigned.record_id
+        if record_id != key:
+            reason = (
+                f"same date, place and sources as incident #{assigned.first_line} but other"
+                f" content: loaded as {record_id}"
+            )
+            report.issues.append(_warning(path, reason, pointer=f"incident #{index}"))
         if set_aside is not None:
             report.issues.append(_warning(path, set_aside, pointer=f"incident #{index}"))
         text = str(record.get("description") or "")
@@ -124,8 +153,8 @@ def read_cir_csv(path: Path) -> IngestReport:
     `entry` is identified by the hash of its content, as the dashboard JSON is.
     """
     report = IngestReport(source=SOURCE_CIR, path=str(path))
-    events: dict[str, dict[str, tuple[int, str]]] = {}  # entry -> event -> first line, row id
-    for line, row in read_csv_rows(path):
+    keys = KeyRegister()
+    for line, row in canonical_rows(read_csv_rows(path)):
         entry = row.get("entry", "").strip()
         try:
             location, set_aside = parse_site(
@@ -139,7 +168,7 @@ def read_cir_csv(path: Path) -> IngestReport:
         except (TimeParseError, ValueError) as exc:
             report.issues.append(Problem(str(path), f"entry {entry or '?'}: {exc}", line=line))
             continue
-        record_id = _cir_record_id(path, report, events, entry, line, row)
+        record_id = _cir_record_id(path, report, keys, entry, line, row)
         if record_id is None:
             continue
         if set_aside is not None:
@@ -148,7 +177,7 @@ def read_cir_csv(path: Path) -> IngestReport:
             part for part in (row.get("title", ""), row.get("arms/munition", "")) if part
         )
         report.observations.append(
-            _observation(SOURCE_CIR, record_id, interval, location, text, row, place)
+            _observation(SOURCE_CIR, record_id, interval, location, text, filled(row), place)
         )
     return report
 
@@ -156,13 +185,14 @@ def read_cir_csv(path: Path) -> IngestReport:
 def _cir_record_id(
     path: Path,
     report: IngestReport,
-    events: dict[str, dict[str, tuple[int, str]]],
+    keys: KeyRegister,
     entry: str,
     line: int,
     row: Mapping[str, str],
 ) -> str | None:
     """The row's stable record id, or None if it repeats an event already read (warned)."""
-    whole = content_id(row)
+    cells = filled(row)
+    whole = content_id(cells)
     if not entry:
         record_id = whole
         if report.repeats(record_id, line, "row without entry id"):
@@ -171,22 +201,20 @@ def _cir_record_id(
             _warning(path, f"no entry id; identified by its content as {record_id}", line=line)
         )
         return record_id
-    event = content_id({k: v for k, v in row.items() if k not in CIR_SOURCING_COLUMNS})
-    seen = events.setdefault(entry, {})
-    if event in seen:
-        first, first_whole = seen[event]
-        how = "" if whole == first_whole else " with other sourcing (link, geolocation)"
-        reason = f"entry {entry} repeats line {first}{how}; kept once"
+    event = content_id({k: v for k, v in cells.items() if k not in CIR_SOURCING_COLUMNS})
+    assigned = keys.assign(entry, line, event, whole)
+    if assigned.record_id is None:
+        how = "" if assigned.same_sourcing else " with other sourcing (link, geolocation)"
+        reason = f"entry {entry} repeats line {assigned.first_line}{how}; kept once"
         report.issues.append(_warning(path, reason, line=line))
         return None
-    seen[event] = (line, whole)
-    if len(seen) == 1:
-        return entry
-    record_id = f"{entry}~{whole[:8]}"
-    first = min(first for first, _ in seen.values())
-    reason = f"entry {entry} is also line {first}, a different event; loaded as {record_id}"
-    report.issues.append(_warning(path, reason, line=line))
-    return record_id
+    if assigned.record_id != entry:
+        reason = (
+            f"entry {entry} is also line {assigned.first_line}, a different event;"
+            f" loaded as {assigned.record_id}"
+        )
+        report.issues.append(_warning(path, reason, line=line))
+    return assigned.record_id
 
 
 def _warning(

@@ -132,11 +132,12 @@ class SniffedFormat:
 
 
 def csv_header_has(*columns: str) -> Callable[[str], bool]:
-    """Sniffer: the first line is a CSV header naming at least these columns."""
-    wanted = frozenset(columns)
+    """Sniffer: the first line is a CSV header naming at least these columns (in any case:
+    a re-export that capitalises its header is the same format)."""
+    wanted = frozenset(c.lower() for c in columns)
 
     def sniff(head: str) -> bool:
         first_line = head.splitlines()[0] if head else ""
-        return wanted <= {c.strip().strip('"') for c in first_line.split(",")}
+        return wanted <= {c.strip().strip('"').strip().lower() for c in first_line.split(",")}
 
     return sniff

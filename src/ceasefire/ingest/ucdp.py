@@ -22,7 +22,7 @@ from ceasefire.domain import (
 from ceasefire.domain.errors import Problem
 from ceasefire.ingest.csvrows import parse_count, read_csv_rows
 from ceasefire.ingest.geocoded import Place, bundled_borders, parse_point, place_interval, place_of
-from ceasefire.ingest.ids import observation_id
+from ceasefire.ingest.ids import canonical_rows, filled, observation_id
 from ceasefire.ingest.report import IngestReport
 
 SOURCE = "ucdp"
@@ -89,7 +89,7 @@ def _interval(row: dict[str, str], place: Place) -> TimeInterval:
 
 def read_ucdp(path: Path) -> IngestReport:
     report = IngestReport(source=SOURCE, path=str(path))
-    for line, row in read_csv_rows(path, encodings=("utf-8", "cp1252")):
+    for line, row in canonical_rows(read_csv_rows(path, encodings=("utf-8", "cp1252"))):
         event_id = row.get("id", "").strip()
         try:
             if not event_id:
@@ -126,7 +126,7 @@ def read_ucdp(path: Path) -> IngestReport:
                     f"{violence} violence, {row.get('dyad_name', '')}: "
                     f"{deaths if deaths is not None else '?'} deaths (best estimate)"
                 ),
-                extras=row,
+                extras=filled(row),
             )
         )
     return report

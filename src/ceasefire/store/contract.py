@@ -6,8 +6,8 @@ What a backend promises (tests/store_contract.py checks every one of them on eve
   byte for byte what the evidence ledger commits to. Storing the same record again adds nothing
   (nor does a version a correction has since replaced: re-reading a source file must not undo
   the correction); a *different* record under a used id is refused (`ConflictingRecordError`)
-  unless it is explicitly a correction (`supersede`), which keeps the predecessor and records a
-  transition.
+  unless it is explicitly a correction (`supersede`, or `add_or_correct` for a re-read source
+  whose rows are keyed naturally), which keeps the predecessor and records a transition.
 - **One unit of work.** Every write call is atomic, and the store write and the ledger append of
   the same records happen in one database transaction: both or neither. Calls made inside
   ``with store.unit_of_work():`` share that one transaction.
@@ -57,6 +57,9 @@ class AddResult:
     already_present: int
     logged: int = 0
     """Entries appended to the evidence ledger by this write (0 when the store keeps none)."""
+    corrected: int = 0
+    """Records stored under a used id with changed content, each superseding the version it
+    replaced (`Store.add_or_correct`); not counted in `added`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,15 @@ class Store(Protocol):
 
     def add_records(self, records: Sequence[Record]) -> AddResult:
         """Store new records of any kind (incidents, transitions, reports, audit entries)."""
+        ...
+
+    def add_or_correct(
+        self, records: Sequence[Record], *, actor: str, reason: str, at: datetime
+    ) -> AddResult:
+        """Store new records; a record whose id is stored with other content is a correction
+        that supersedes the current version (as `supersede` does, with `actor`, `reason` and
+        `at` on its transition). For a source re-read: a version stored before (the original
+        row after a correction) counts as already present, never restores itself."""
         ...
 
     def replace_findings(self, agreement_id: str, findings: Sequence[Finding]) -> AddResult:

@@ -195,20 +195,24 @@ class RecordStore(ABC):
 
     # -- writing ----------------------------------------------------------------------
 
+    def _current_versions(self, encoded: Sequence[EncodedRecord]) -> dict[RecordRef, str]:
+        """Ref -> ledger id of the current version, for the records stored already."""
+        by_kind: dict[RecordKind, list[str]] = {}
+        for e in encoded:
+            by_kind.setdefault(e.ref.kind, []).append(e.ref.id)
+        return {
+            RecordRef(kind, rid): lid
+            for kind, ids in by_kind.items()
+            for rid, lid in self._current_ledger_ids(kind, ids).items()
+        }
+
     def add_observations(self, observations: Sequence[Observation]) -> AddResult:
         return self.add_records(observations)
 
     def add_records(self, records: Sequence[Record]) -> AddResult:
         encoded = encode_many(records)
         with self.unit_of_work():
-            by_kind: dict[RecordKind, list[str]] = {}
-            for e in encoded:
-                by_kind.setdefault(e.ref.kind, []).append(e.ref.id)
-            known = {
-                RecordRef(kind, rid): lid
-                for kind, ids in by_kind.items()
-                for rid, lid in self._current_ledger_ids(kind, ids).items()
-            }
+            known = self._current_versions(encoded)
             fresh: list[Item] = []
             present = 0
             for record, e in zip(records, encoded, strict=True):
@@ -259,6 +263,52 @@ class RecordStore(ABC):
             logged = self._log(encoded)
         return AddResult(len(fresh), present, logged)
 
+    def add_or_correct(
+        self, records: Sequence[Record], *, actor: str, reason: str, at: datetime
+    ) -> AddResult:
+        encoded = encode_many(records)
+        with self.unit_of_work():
+            known = self._current_versions(encoded)
+            batch: dict[RecordRef, str] = {}
+            fresh: list[Item] = []
+            corrections: list[tuple[RecordRef, str]] = []
+            steps: list[EncodedRecord] = []
+            present = 0
+            for record, e in zip(records, encoded, strict=True):
+                if e.ref in batch:
+                    if batch[e.ref] != e.ledger_id:
+                        raise ConflictingRecordError(
+                            str(e.ref), "appears twice in one batch with different content"
+                        )
+                    present += 1
+                    continue
+                batch[e.ref] = e.ledger_id
+                current = known.get(e.ref)
+                if current == e.ledger_id or self._was_stored(e):
+                    present += 1  # stored already, or a version a correction has replaced
+                    continue
+                if current is None:
+                    if self._versions(e.ref):
+                        raise ConflictingRecordError(
+                            str(e.ref),
+                            "changed, but its stored version was superseded by a record under"
+                            " another id (store.history names it): correct that one by hand",
+                        )
+                    fresh.append((record, e))
+                    continue
+                transition = _transition(e.ref, current, e, actor=actor, reason=reason, at=at)
+                step = encode(transition)
+                corrections.append((e.ref, e.ledger_id))
+                fresh += [(record, e), (transition, step)]
+                steps.append(step)
+            change = self._next_change()
+            for n, (ref, successor) in enumerate(corrections):
+                self._retire(ref, successor, change + n)
+            self._insert(fresh, change + len(corrections))
+            logged = self._log([*encoded, *steps])
+        added = len(fresh) - 2 * len(corrections)
+        return AddResult(added, present, logged, corrected=len(corrections))
+
     def supersede(
         self, old: RecordRef, new: Record, *, actor: str, reason: str, at: datetime
     ) -> Transition:
@@ -273,17 +323,7 @@ class RecordStore(ABC):
                 raise ConflictError(f"{old}: the correction is identical to the stored record")
             if replacement.ref != old and self._current_ledger_ids(old.kind, [replacement.ref.id]):
                 raise ConflictingRecordError(str(replacement.ref), "is stored already")
-            digest = hashlib.sha256(f"{before}>{replacement.ledger_id}".encode()).hexdigest()
-            transition = Transition(
-                id=digest[:20],
-                subject=old,
-                from_state=CURRENT,
-                to_state=SUPERSEDED,
-                at=at,
-                actor=actor,
-                reason=reason,
-                successor=replacement.ref,
-            )
+            transition = _transition(old, before, replacement, actor=actor, reason=reason, at=at)
             step = encode(transition)
             change = self._next_change()
             self._retire(old, replacement.ledger_id, change)
@@ -338,6 +378,30 @@ class RecordStore(ABC):
             assert isinstance(value, Finding)
             out.append(value)
         return out
+
+
+def _transition(
+    old: RecordRef,
+    before: str,
+    replacement: EncodedRecord,
+    *,
+    actor: str,
+    reason: str,
+    at: datetime,
+) -> Transition:
+    """The record of `old` (current version `before`, a ledger id) superseded by `replacement`;
+    its id follows from the two versions, so the same correction is the same transition."""
+    digest = hashlib.sha256(f"{before}>{replacement.ledger_id}".encode()).hexdigest()
+    return Transition(
+        id=digest[:20],
+        subject=old,
+        from_state=CURRENT,
+        to_state=SUPERSEDED,
+        at=at,
+        actor=actor,
+        reason=reason,
+        successor=replacement.ref,
+    )
 
 
 def _observation(body: bytes) -> Observation:
