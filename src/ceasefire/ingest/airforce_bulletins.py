@@ -89,7 +89,7 @@ def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
     """Read every row; refuse (and report) only rows whose counts are impossible."""
     report = IngestReport(source=SOURCE, path=str(path))
     rows: list[_Row] = []
-    for line, row in read_csv_rows(path):
+    for line, row in read_csv_rows(path, problems=report.issues):
         missing = [c for c in REQUIRED_COLUMNS if c not in row]
         if missing:
             report.issues.append(Problem(str(path), f"missing columns {missing}", line=line))
