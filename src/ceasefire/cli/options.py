@@ -12,13 +12,13 @@ use and narrow enough that no value inside them overflows a time stamp or a grid
 
 from __future__ import annotations
 
-import errno
 import math
 import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ceasefire.cli.errors import TRANSIENT_ERRNO
 from ceasefire.domain.errors import InvalidInputError, StorageUnavailableError, UsageError
 
 #: The first 16 bytes of every SQLite 3 database file (sqlite.org/fileformat.html, 1.3).
@@ -37,11 +37,21 @@ class Range:
 
     def describe(self) -> str:
         low = ">=" if self.low_closed else ">"
-        return f"{self.unit} {low} {self.low:g} and <= {self.high:g}"
+        return f"{self.unit} {low} {_shown(self.low)} and <= {_shown(self.high)}"
 
     def contains(self, value: float) -> bool:
         above = value >= self.low if self.low_closed else value > self.low
         return math.isfinite(value) and above and value <= self.high
+
+
+#: Counts given on the command line: records per transaction, tree sizes, cosignatures, polls.
+BATCH = Range("records", 1, 1_000_000, low_closed=True)
+COUNT = Range("items", 0, 2**53 - 1, low_closed=True)
+
+
+def _shown(bound: float) -> str:
+    """A range bound as people write it: 1,000,000 rather than 1000000.0 or 1e+06."""
+    return f"{int(bound):,}" if bound == int(bound) else f"{bound:g}"
 
 
 def check_number(option: str, value: float, allowed: Range) -> float:
@@ -70,6 +80,15 @@ def parse_time_option(option: str, value: str | None) -> datetime:
     return t
 
 
+def db_file(value: str) -> Path | None:
+    """The SQLite file a `--db` value names, or None for a URL of another kind or memory."""
+    if value.startswith("sqlite:///"):
+        return Path(value.removeprefix("sqlite:///"))
+    if "://" in value or value == ":memory:":
+        return None
+    return Path(value)
+
+
 def check_db_path(value: str) -> str:
     """Refuse a `--db` (or CEASEFIRE_DB) that names something other than a SQLite file.
 
@@ -78,14 +97,9 @@ def check_db_path(value: str) -> str:
     that no store or ledger code ever writes a schema into someone's spreadsheet. URLs
     (``scheme://``) other than ``sqlite:///path`` are left to the store to resolve.
     """
-    if "://" in value:
-        if not value.startswith("sqlite:///"):
-            return value
-        path = Path(value.removeprefix("sqlite:///"))
-    elif value == ":memory:":
+    path = db_file(value)
+    if path is None:
         return value
-    else:
-        path = Path(value)
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -109,16 +123,12 @@ def check_db_path(value: str) -> str:
     return value
 
 
-#: errno values of a write that may succeed later (disk full, quota, I/O error): exit 7.
-_TRANSIENT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
-
-
 def output_error(option: str, path: Path, exc: OSError) -> UsageError | StorageUnavailableError:
     """The error for an output file that could not be written: a full disk may clear up
     (retry later, 7); a missing directory or a path that is a directory is the command
     line's fault (2)."""
     reason = exc.strerror or str(exc)
-    if exc.errno in _TRANSIENT:
+    if exc.errno in TRANSIENT_ERRNO:
         return StorageUnavailableError(f"{option} {path}: cannot write: {reason}")
     return UsageError(f"{option} {path}: cannot write: {reason}")
 

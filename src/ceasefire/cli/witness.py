@@ -27,6 +27,7 @@ from rich.panel import Panel
 
 from ceasefire.cli.errors import exits_on_error
 from ceasefire.cli.ledger import open_ledger, read_signer, read_text, read_vkey, write_secret
+from ceasefire.cli.options import COUNT, Range, check_number, describe_parse_error
 from ceasefire.domain.errors import (
     OUTCOMES,
     ConflictError,
@@ -44,6 +45,9 @@ from ceasefire.ledger.witness import (
     add_checkpoint,
     check_evidence,
 )
+
+#: Seconds between a watching witness's polls: from a tenth of a second to a day.
+POLL_S = Range("seconds", 0.1, 86_400.0, low_closed=True)
 
 app = typer.Typer(
     help="Witness the evidence log: cosign consistent checkpoints, raise the alarm on forks.",
@@ -176,6 +180,8 @@ def watch(
     the next poll; a fork or rewrite stops the process with exit code 3, and a
     bug in ceasefire with 70.
     """
+    check_number("--every", every, POLL_S)
+    check_number("--rounds", rounds, COUNT)
     done = 0
     while True:
         try:
@@ -211,6 +217,7 @@ def check_evidence_cmd(
     try:
         evidence = json.loads(read_text(file, "evidence"))
         verdict = check_evidence(evidence, read_vkey(log_key, "log key"))
-    except (json.JSONDecodeError, AttributeError) as exc:
-        raise InvalidInputError(f"cannot read evidence {file}: {exc}") from None
+    except (json.JSONDecodeError, AttributeError, RecursionError) as exc:
+        reason = describe_parse_error(exc)
+        raise InvalidInputError(f"cannot read evidence {file}: {reason}") from None
     typer.echo(verdict)
