@@ -294,11 +294,11 @@ def verify_bundle_cmd(
     ] = 0,
 ) -> None:
     """Check a bundle offline: record bytes, inclusion proof, signed checkpoint, cosignatures."""
+    check_number("--min-cosignatures", min_cosignatures, COUNT)
     try:
         bundle = json.loads(read_text(file, "bundle"))
     except (json.JSONDecodeError, RecursionError) as exc:
         raise InvalidInputError(f"bundle {file} is not JSON: {describe_parse_error(exc)}") from None
-    check_number("--min-cosignatures", min_cosignatures, COUNT)
     witnesses = [read_vkey(w, "witness key") for w in witness_key or []]
     verifier = read_vkey(log_key, "log key")
     try:
