@@ -127,7 +127,7 @@ OPTION_CASES = [
         "witness watch --every nan",
         "witness watch --state {tmp}/w --log-db {tmp}/l.db --every nan",
         2,
-        "--every must be a finite number of seconds >= 0.1",
+        "--every must be a finite number of seconds >= 0",
     ),
 ]
 

@@ -46,8 +46,8 @@ from ceasefire.ledger.witness import (
     check_evidence,
 )
 
-#: Seconds between a watching witness's polls: from a tenth of a second to a day.
-POLL_S = Range("seconds", 0.1, 86_400.0, low_closed=True)
+#: Seconds between a watching witness's polls: up to a day (0: poll again at once).
+POLL_S = Range("seconds", 0.0, 86_400.0, low_closed=True)
 
 app = typer.Typer(
     help="Witness the evidence log: cosign consistent checkpoints, raise the alarm on forks.",

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
-from ceasefire.domain.errors import Problem
+from ceasefire.domain.errors import InvalidInputError, Problem
 
 #: The largest count one row may report (weapons launched or destroyed, deaths). The bundled
 #: data's largest are 810 launched (one night's bulletin) and 5,294 deaths (one UCDP event);
@@ -16,7 +16,7 @@ from ceasefire.domain.errors import Problem
 MAX_COUNT = 100_000
 
 
-class CsvSyntaxError(ValueError):
+class CsvSyntaxError(InvalidInputError):
     """The csv module gave up on the file at `line` (an over-long field, a NUL byte): nothing
     after that line can be split into rows reliably, so reading stops there."""
 
