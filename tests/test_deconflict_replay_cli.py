@@ -139,7 +139,7 @@ def test_wrong_feed_is_a_clear_file_error(tmp_path: Path) -> None:
     assert "adsb-sbs (" in res.stderr
     bad_step = _tactical("--adsb", str(SWISS), "--step-s", "0", "--out", str(tmp_path / "c"))
     assert bad_step.exit_code == 2
-    assert "--step-s and --stale-s must be positive" in bad_step.stderr
+    assert "--step-s must be a finite number of seconds > 0" in bad_step.stderr
 
 
 def test_replay_predicts_zone_incursions_per_snapshot(tmp_path: Path) -> None:

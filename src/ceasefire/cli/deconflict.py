@@ -21,6 +21,13 @@ import yaml
 
 from ceasefire.agreement import load_agreement
 from ceasefire.cli.errors import exits_on_error, print_problems
+from ceasefire.cli.options import (
+    Range,
+    check_number,
+    describe_parse_error,
+    output_error,
+    parse_time_option,
+)
 from ceasefire.cli.tactical_output import (
     CONFLICT_COLUMNS,
     INCURSION_COLUMNS,
@@ -63,11 +70,12 @@ app = typer.Typer(
 )
 
 
-def _now(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    t = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+#: Allowed values of the numeric options (docs/failure.md): a protected radius up to 1,000 km,
+#: a half-height up to 50 km (the whole plausible altitude band of a track is 41 km), and
+#: look-ahead, step and staleness up to one day.
+RPZ_M = Range("metres", 0.0, 1_000_000.0)
+HPZ_M = Range("metres", 0.0, 50_000.0)
+SECONDS = Range("seconds", 0.0, 86_400.0)
 
 
 def _load_zones(path: Path | None) -> list[AirspaceConstraint]:
@@ -78,18 +86,21 @@ def _load_zones(path: Path | None) -> list[AirspaceConstraint]:
         return airspace_constraints(load_agreement(path))
     try:
         doc = load_json(path, InputKind.DOCUMENT)
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{path}: cannot read zones: {exc}") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InvalidInputError(f"{path}: cannot read zones: {describe_parse_error(exc)}") from None
     zones, errors = constraints_from_geojson(doc, str(path))
     print_problems(errors)
     return zones
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    with path.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
+def _write_csv(path: Path, header: list[str], rows: list[list[str]], option: str) -> None:
+    try:
+        with path.open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            w.writerows(rows)
+    except OSError as exc:
+        raise output_error(option, path, exc) from None
 
 
 @dataclass(frozen=True)
@@ -119,7 +130,7 @@ def _snapshot_mode(
     print_problems(errors)
     result = detect(traffic, limits.rpz_m, limits.hpz_m, limits.lookahead_s)
     rows = conflict_rows(traffic, result)
-    _write_csv(out, CONFLICT_COLUMNS, rows)
+    _write_csv(out, CONFLICT_COLUMNS, rows, "--out")
     typer.echo(
         f"{len(traffic)} tracks ({len(errors)} rejected), {result.candidates} candidate pairs, "
         f"{len(rows)} conflicts -> {out}"
@@ -130,7 +141,12 @@ def _snapshot_mode(
         for alert in alerts:
             typer.echo(f"incursion: {describe_incursion(alert)}")
         if incursions_out is not None:
-            _write_csv(incursions_out, INCURSION_COLUMNS, [incursion_row(a) for a in alerts])
+            _write_csv(
+                incursions_out,
+                INCURSION_COLUMNS,
+                [incursion_row(a) for a in alerts],
+                "--incursions-out",
+            )
 
 
 def _read_recordings(files: list[tuple[Path, TrackSource]], default_t: float) -> TrackBatch:
@@ -180,9 +196,11 @@ def _replay_mode(
             for alert in predict_incursions(picture.traffic, constraints, at, limits.lookahead_s):
                 typer.echo(f"incursion: {stamp} {describe_incursion(alert)}")
                 incursions.append([stamp, *incursion_row(alert)])
-    _write_csv(out, ["time", *CONFLICT_COLUMNS], conflicts)
+    _write_csv(out, ["time", *CONFLICT_COLUMNS], conflicts, "--out")
     if constraints and incursions_out is not None:
-        _write_csv(incursions_out, ["time", *INCURSION_COLUMNS], incursions)
+        _write_csv(
+            incursions_out, ["time", *INCURSION_COLUMNS], incursions, "--incursions-out"
+        )
     span = f" from {rfc3339(times[0])} to {rfc3339(times[-1])}" if times else ""
     typer.echo(
         f"{pictures} snapshots every {step_s:g} s{span}, {len(track_ids)} tracks, "
@@ -236,22 +254,25 @@ def tactical(
 ) -> None:
     """Detect conflicting pairs (state-based CPA, BlueSky definition) in one CSV snapshot of
     tracks (--tracks), or in every snapshot of ADS-B/AIS recordings replayed (--adsb/--ais)."""
-    if rpz_m <= 0 or hpz_m <= 0 or lookahead_s <= 0:
-        raise UsageError("--rpz-m, --hpz-m and --lookahead-s must be positive")
+    limits = _Limits(
+        check_number("--rpz-m", rpz_m, RPZ_M),
+        check_number("--hpz-m", hpz_m, HPZ_M),
+        check_number("--lookahead-s", lookahead_s, SECONDS),
+    )
+    check_number("--step-s", step_s, SECONDS)
+    check_number("--stale-s", stale_s, SECONDS)
+    at = parse_time_option("--now", now)
     recordings = [(p, TrackSource.ADSB) for p in adsb or []]
     recordings += [(p, TrackSource.AIS) for p in ais or []]
     if (tracks is None) == (not recordings):
         raise UsageError(
             "give either --tracks (one snapshot) or --adsb/--ais (recordings to replay)"
         )
-    limits = _Limits(rpz_m, hpz_m, lookahead_s)
     if tracks is not None:
-        _snapshot_mode(tracks, out, limits, zones, incursions_out, _now(now))
+        _snapshot_mode(tracks, out, limits, zones, incursions_out, at)
         return
-    if step_s <= 0 or stale_s <= 0:
-        raise UsageError("--step-s and --stale-s must be positive")
     constraints = _load_zones(zones)
-    _replay_mode(recordings, out, limits, constraints, incursions_out, _now(now), step_s, stale_s)
+    _replay_mode(recordings, out, limits, constraints, incursions_out, at, step_s, stale_s)
 
 
 def _load_intents(path: Path, now: datetime) -> list[PlacedIntent]:
@@ -259,9 +280,9 @@ def _load_intents(path: Path, now: datetime) -> list[PlacedIntent]:
     try:
         yml = path.suffix in (".yaml", ".yml")
         doc: Any = parse_yaml(text, str(path)) if yml else parse_json(text, str(path))
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+    except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
         kind = path.suffix.lstrip(".").upper()
-        raise InvalidInputError(f"{path}: not valid {kind}: {exc}") from exc
+        raise InvalidInputError(f"{path}: not valid {kind}: {describe_parse_error(exc)}") from None
     if isinstance(doc, dict) and isinstance(doc.get("intents"), dict):  # InterUSS collection
         try:
             collection = load_collection(doc, now)
@@ -314,7 +335,7 @@ def strategic(
     now: Annotated[str | None, typer.Option(help="Anchor for InterUSS relative times")] = None,
 ) -> None:
     """Submit intents in order (each with the current view of its area); print decisions."""
-    t_now = _now(now)
+    t_now = parse_time_option("--now", now)
     placed: list[PlacedIntent] = []
     for path in intents:
         placed.extend(_load_intents(path, t_now))

@@ -17,6 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ceasefire.cli.errors import error_console
 from ceasefire.cli.ledger import read_signer, write_secret
+from ceasefire.cli.options import check_db_path
 from ceasefire.cli.pipeline_cmds import ingest_or_exit
 from ceasefire.domain import Verdict
 from ceasefire.domain.errors import VerificationFailedError
@@ -90,6 +91,7 @@ def demo(
 ) -> None:
     """Ingest the bundled real data, assess every shipped agreement, seal it in the ledger."""
     console = error_console()
+    check_db_path(str(db))  # never delete a directory or a file that is no database
     for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         leftover.unlink(missing_ok=True)
     signer = _log_key(out.parent / "demo-log.key")

@@ -13,6 +13,7 @@ of the prefix itself); rich would take those for style tags, so every message go
 
 from __future__ import annotations
 
+import errno
 import functools
 import sqlite3
 import traceback
@@ -23,7 +24,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ceasefire.domain.errors import CeasefireError, Problem, Severity, StorageUnavailableError
+from ceasefire.domain.errors import (
+    CeasefireError,
+    InvalidInputError,
+    Problem,
+    Severity,
+    StorageUnavailableError,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -44,6 +51,8 @@ _SQLITE_UNAVAILABLE = frozenset(
         sqlite3.SQLITE_CANTOPEN,
     }
 )
+#: SQLite result codes of a file that is not a database or is damaged: the file is bad (4).
+_SQLITE_DAMAGED = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
 
 
 def error_console() -> Console:
@@ -92,13 +101,47 @@ def exits_on_error(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # Typer's own: a chosen exit status, Ctrl-C, a usage error (2)
         except sqlite3.Error as exc:
-            if exc.sqlite_errorcode & 0xFF not in _SQLITE_UNAVAILABLE:
+            refused = _sqlite_error(exc)
+            raise (_internal(exc) if refused is None else exit_with(refused)) from None
+        except RecursionError:
+            # Every reader here recurses once per level of a JSON or YAML document; a readerless
+            # bug would recurse in our own code, which the tests would have found first.
+            detail = "an input is nested too deeply to read (more than about 1,000 levels)"
+            raise exit_with(InvalidInputError(detail)) from None
+        except OSError as exc:
+            if exc.filename is None:
                 raise _internal(exc) from None
-            raise exit_with(StorageUnavailableError(f"the store is unavailable: {exc}")) from None
+            raise exit_with(_file_error(exc)) from None
         except Exception as bug:
             raise _internal(bug) from None
 
     return run
+
+
+def _sqlite_error(exc: sqlite3.Error) -> CeasefireError | None:
+    """Busy, locked, full, unreachable: retry later (7). A file that is no database, or a
+    damaged one: the file is bad (4). Anything else (a bad statement) is a bug (70)."""
+    primary = getattr(exc, "sqlite_errorcode", -1) & 0xFF
+    if primary in _SQLITE_UNAVAILABLE:
+        return StorageUnavailableError(f"the store is unavailable: {exc}")
+    if primary in _SQLITE_DAMAGED:
+        return InvalidInputError(f"the database file is not a usable SQLite database: {exc}")
+    return None
+
+
+#: errno values of a file operation that may succeed later (disk full, quota, I/O): retry (7).
+TRANSIENT_ERRNO = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
+
+
+def _file_error(exc: OSError) -> CeasefireError:
+    """A file named on the command line could not be opened, read or written: the operating
+    system's reason and the file's name, never a traceback. A full disk or an I/O error may
+    clear up (7); a missing, unreadable or wrong kind of file is the input's fault (4)."""
+    where = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+    detail = f"{where}: {exc.strerror or exc}"
+    if exc.errno in TRANSIENT_ERRNO:
+        return StorageUnavailableError(detail)
+    return InvalidInputError(detail)
 
 
 def _internal(bug: Exception) -> typer.Exit:

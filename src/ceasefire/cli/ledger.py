@@ -24,6 +24,7 @@ from rich.progress import Progress
 
 from ceasefire import safe_files
 from ceasefire.cli.errors import exits_on_error
+from ceasefire.cli.options import BATCH, COUNT, check_db_path, check_number, describe_parse_error
 from ceasefire.domain.errors import (
     ConflictError,
     InvalidInputError,
@@ -115,6 +116,7 @@ def open_ledger(db: Path, *, readonly: bool = False) -> Ledger:
     ledger at all is asked read-only first, for writers too: an empty file or another database
     is refused as such, and left as it was.
     """
+    check_db_path(str(db))
     if not db.exists():
         raise NotFoundError(f"no ledger database at {db} (run `ceasefire ledger init` first)")
     try:
@@ -155,7 +157,7 @@ def init(
         write_secret(key, signer.skey())
         key.with_suffix(".vkey").write_text(signer.verifier().vkey() + "\n")
         console.print(f"new log key written to {key} (public: {key.with_suffix('.vkey')})")
-    store = open_store(str(db))
+    store = open_store(check_db_path(str(db)))
     try:
         # Through the store: records it held before the ledger existed are logged now.
         store.initialise_ledger(origin, signer.verifier())
@@ -219,6 +221,7 @@ def append(
     Every record is checked before anything is written: if one is refused,
     all refusals are listed (file, line, id, reason) and nothing is appended.
     """
+    check_number("--batch", batch, BATCH)
     ledger = open_ledger(db)
     records: list[Any] = []
     origins: list[_Origin] = []
@@ -328,10 +331,11 @@ def verify_bundle_cmd(
     ] = 0,
 ) -> None:
     """Check a bundle offline: record bytes, inclusion proof, signed checkpoint, cosignatures."""
+    check_number("--min-cosignatures", min_cosignatures, COUNT)
     try:
         bundle = safe_files.parse_json(read_text(file, "bundle", InputKind.DOCUMENT), str(file))
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"bundle {file} is not JSON: {exc}") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InvalidInputError(f"bundle {file} is not JSON: {describe_parse_error(exc)}") from None
     witnesses = [read_vkey(w, "witness key") for w in witness_key or []]
     verifier = read_vkey(log_key, "log key")
     try:
@@ -354,6 +358,7 @@ def witness_request(
     out: Annotated[Path | None, typer.Option(help="Request file (default: stdout).")] = None,
 ) -> None:
     """Write a C2SP add-checkpoint request (latest checkpoint + consistency proof) for a witness."""
+    check_number("--old", old, COUNT)
     text = LedgerSource(open_ledger(db, readonly=True)).add_checkpoint_request(old).format()
     if out is None:
         typer.echo(text, nl=False)

@@ -13,7 +13,13 @@ from rich.table import Table
 
 from ceasefire.assess.clauses import verdict_wording
 from ceasefire.cli.errors import error_console, exits_on_error, print_message, print_problems
-from ceasefire.domain.errors import ConflictError, VerificationFailedError
+from ceasefire.cli.options import check_db_path, db_file
+from ceasefire.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    UsageError,
+    VerificationFailedError,
+)
 from ceasefire.ingest.detect import SourceKind
 from ceasefire.paths import bundled_sources
 from ceasefire.pipeline import IngestOutcome, assess_stored, ingest_files
@@ -21,6 +27,9 @@ from ceasefire.report.findings_json import assessment_to_json
 from ceasefire.store import ConflictingRecordError, Store, open_store
 
 MAX_ISSUES_SHOWN = 20
+_HOW_TO_FILL = (
+    " (`ceasefire ingest --db {db} FILE...`), or pass --bundled to assess the bundled real data"
+)
 DEFAULT_DB = "ceasefire.db"
 
 DbOption = Annotated[
@@ -92,7 +101,7 @@ def ingest(
     ] = "",
 ) -> None:
     """Import source files into the store; bad rows are listed and skipped, good rows load."""
-    store = open_store(db or DEFAULT_DB)
+    store = open_store(check_db_path(db or DEFAULT_DB))
     try:
         outcomes = ingest_or_exit(store, files, kind, reported_by)
         _print_ingest(error_console(), outcomes)
@@ -116,6 +125,14 @@ def assess(
         typer.Option("--source", "-s", help="Source file(s); default: the bundled real data."),
     ] = None,
     db: DbOption = None,
+    bundled: Annotated[
+        bool,
+        typer.Option(
+            "--bundled",
+            help="Read the bundled real data into the store first (implied without --db "
+            "and --source).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     include_not_covered: Annotated[
         bool, typer.Option("--all", help="With --json, list not-covered findings too.")
@@ -123,18 +140,34 @@ def assess(
 ) -> None:
     """Assess observations against an agreement.
 
-    With --db and no --source, assesses what is stored; otherwise reads the sources (or the
-    bundled real data) into the store first (in memory unless --db is given).
+    With --db, assesses what is stored, after reading --source files (and, with --bundled,
+    the bundled real data) into it; an empty store is an error, never silently filled with
+    the bundled data. Without --db, the store is in memory and holds the --source files, or
+    the bundled real data if none are given.
     """
     console = error_console()
+    if source and bundled:
+        raise UsageError("give --source files or --bundled, not both")
+    if db is not None:
+        check_db_path(db)
+        path = db_file(db)
+        if path is not None and not path.exists() and not (source or bundled):
+            raise NotFoundError(
+                f"no store at {db}: ingest sources first{_HOW_TO_FILL.format(db=db)}"
+            )
     store = open_store(db or ":memory:")
     try:
-        if source or db is None or store.count_observations() == 0:
+        if db is None or bundled or source:
             sources = list(source or bundled_sources())
             outcomes = ingest_or_exit(store, sources, None)
             errors = sum(len(o.report.errors) for o in outcomes)
             if errors:
                 print_message(console, "warning", "yellow", f"{errors} source rows rejected")
+        if db is not None and store.count_observations() == 0:
+            raise NotFoundError(
+                f"the store {db} holds no observations: ingest sources first"
+                + _HOW_TO_FILL.format(db=db)
+            )
         result = assess_stored(store, agreement)
     finally:
         store.close()

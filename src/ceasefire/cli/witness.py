@@ -27,6 +27,7 @@ from rich.panel import Panel
 
 from ceasefire.cli.errors import exits_on_error
 from ceasefire.cli.ledger import open_ledger, read_signer, read_text, read_vkey, write_secret
+from ceasefire.cli.options import COUNT, Range, check_number, describe_parse_error
 from ceasefire.domain.errors import (
     OUTCOMES,
     ConflictError,
@@ -45,6 +46,9 @@ from ceasefire.ledger.witness import (
     check_evidence,
 )
 from ceasefire.safe_files import parse_json
+
+#: Seconds between a watching witness's polls: up to a day (0: poll again at once).
+POLL_S = Range("seconds", 0.0, 86_400.0, low_closed=True)
 
 app = typer.Typer(
     help="Witness the evidence log: cosign consistent checkpoints, raise the alarm on forks.",
@@ -177,6 +181,8 @@ def watch(
     the next poll; a fork or rewrite stops the process with exit code 3, and a
     bug in ceasefire with 70.
     """
+    check_number("--every", every, POLL_S)
+    check_number("--rounds", rounds, COUNT)
     done = 0
     while True:
         try:
@@ -212,6 +218,7 @@ def check_evidence_cmd(
     try:
         evidence = parse_json(read_text(file, "evidence"), str(file))
         verdict = check_evidence(evidence, read_vkey(log_key, "log key"))
-    except (json.JSONDecodeError, AttributeError) as exc:
-        raise InvalidInputError(f"cannot read evidence {file}: {exc}") from None
+    except (json.JSONDecodeError, AttributeError, RecursionError) as exc:
+        reason = describe_parse_error(exc)
+        raise InvalidInputError(f"cannot read evidence {file}: {reason}") from None
     typer.echo(verdict)

@@ -97,7 +97,7 @@ def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
     report = IngestReport(source=SOURCE, path=str(path))
     rows: list[_Row] = []
     keys = KeyRegister()
-    for line, row in canonical_rows(read_csv_rows(path)):
+    for line, row in canonical_rows(read_csv_rows(path, problems=report.issues)):
         missing = [c for c in REQUIRED_COLUMNS if c not in row]
         if missing:
             report.issues.append(Problem(str(path), f"missing columns {missing}", line=line))

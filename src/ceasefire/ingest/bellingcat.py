@@ -91,6 +91,10 @@ def read_bellingcat_json(path: Path) -> IngestReport:
     except json.JSONDecodeError as exc:
         report.issues.append(Problem(str(path), f"not valid JSON: {exc.msg}", line=exc.lineno))
         return report
+    except RecursionError:
+        # json recurses once per level: a list nested thousands deep is not an incident list
+        report.issues.append(Problem(str(path), "not readable: JSON nested too deeply"))
+        return report
     if not isinstance(records, list):
         report.issues.append(Problem(str(path), "expected a JSON list of incidents"))
         return report
@@ -154,7 +158,7 @@ def read_cir_csv(path: Path) -> IngestReport:
     """
     report = IngestReport(source=SOURCE_CIR, path=str(path))
     keys = KeyRegister()
-    for line, row in canonical_rows(read_csv_rows(path)):
+    for line, row in canonical_rows(read_csv_rows(path, problems=report.issues)):
         entry = row.get("entry", "").strip()
         try:
             location, set_aside = parse_site(

@@ -16,8 +16,20 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})$")
 
 
+#: Years a source record may be dated in. Reports of this war start in 2014 and none is
+#: dated in the future; the range is wide on purpose, and only shuts out dates that are typing
+#: or export errors (`0001-01-01`, `9999-12-31`), whose local midnight, the day after or the
+#: UTC conversion would overflow the calendar.
+YEARS = range(1900, 2200)
+
+
 class TimeParseError(InvalidInputError):
     """The text is not a date or date-time this adapter understands."""
+
+
+def _checked_year(stripped: str, year: int) -> None:
+    if year not in YEARS:
+        raise TimeParseError(f"{stripped!r}: year {year} is outside {YEARS.start}-{YEARS.stop - 1}")
 
 
 def parse_local(text: str) -> tuple[date, time | None]:
@@ -25,12 +37,14 @@ def parse_local(text: str) -> tuple[date, time | None]:
     stripped = text.strip()
     if m := _DATETIME.match(stripped):
         y, mo, d, h, mi = (int(g) for g in m.groups())
+        _checked_year(stripped, y)
         try:
             return date(y, mo, d), time(h, mi)
         except ValueError as exc:
             raise TimeParseError(f"{stripped!r}: {exc}") from None
     if m := _DATE.match(stripped):
         y, mo, d = (int(g) for g in m.groups())
+        _checked_year(stripped, y)
         try:
             return date(y, mo, d), None
         except ValueError as exc:

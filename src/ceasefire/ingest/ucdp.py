@@ -8,6 +8,7 @@ uncertainty radius, so a province-level event straddles zone edges honestly.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, datetime
 from pathlib import Path
 
@@ -78,25 +79,36 @@ def _parse_ucdp_date(text: str) -> date:
     )
 
 
+def _grade(row: dict[str, str], field: str, grades: Container[int], described: str) -> int:
+    """A UCDP precision grade (`where_prec`, `date_prec`); empty means 1, the most precise.
+
+    Anything but one of the codebook's small whole numbers is refused: a grade outside the
+    table would silently be read as "exact" and put the event on the wrong side of a line.
+    """
+    text = row.get(field, "").strip() or "1"
+    grade = int(text) if text.isdigit() and len(text) <= 2 else None
+    if grade is None or grade not in grades:
+        raise ValueError(f"{field} {text[:40]!r} is not a UCDP grade {described}")
+    return grade
+
+
 def _interval(row: dict[str, str], place: Place) -> TimeInterval:
     start, end = _parse_ucdp_date(row["date_start"]), _parse_ucdp_date(row["date_end"])
-    precision_grade = int(row.get("date_prec") or 1)
+    if end < start:
+        raise ValueError(f"date_end {end.isoformat()} is before date_start {start.isoformat()}")
+    precision_grade = _grade(row, "date_prec", DATE_PREC, "1-5")
     day_interval = place_interval(start.isoformat(), end.isoformat(), place)
-    return TimeInterval(
-        day_interval.start, day_interval.end, DATE_PREC.get(precision_grade, TimePrecision.DAY)
-    )
+    return TimeInterval(day_interval.start, day_interval.end, DATE_PREC[precision_grade])
 
 
 def read_ucdp(path: Path) -> IngestReport:
     report = IngestReport(source=SOURCE, path=str(path))
-    for line, row in canonical_rows(read_csv_rows(path, encodings=("utf-8", "cp1252"))):
+    for line, row in canonical_rows(read_csv_rows(path, ("utf-8", "cp1252"), report.issues)):
         event_id = row.get("id", "").strip()
         try:
             if not event_id:
                 raise ValueError("empty id")
-            where = int(row.get("where_prec") or 1)
-            if where not in WHERE_PREC_RADIUS_M:
-                raise ValueError(f"where_prec {where} is not a UCDP grade 1-7")
+            where = _grade(row, "where_prec", WHERE_PREC_RADIUS_M, "1-7")
             location = parse_point(
                 row.get("latitude", ""),
                 row.get("longitude", ""),
