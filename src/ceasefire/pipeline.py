@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from ceasefire.agreement import compile_agreement, load_agreement
@@ -18,7 +19,7 @@ from ceasefire.assess.engine import line_distances
 from ceasefire.domain import Finding, Observation, Verdict
 from ceasefire.domain.agreement import Agreement
 from ceasefire.domain.errors import Problem
-from ceasefire.ingest.detect import SourceKind, read_source
+from ceasefire.ingest.detect import SourceKind, UnreadableSourceError, stream_source
 from ceasefire.ingest.report import IngestReport
 from ceasefire.paths import data_dir
 from ceasefire.records import RecordFormatError
@@ -35,10 +36,18 @@ def _quiet(_: str) -> None:
     return None
 
 
+#: Observations written per store call while a file streams in: memory holds one batch of
+#: observations (about 10 kB each with their encoding), whatever the size of the file.
+INGEST_BATCH = 10_000
+
+
 @dataclass(frozen=True)
 class IngestOutcome:
     report: IngestReport
+    """The file's problems. Its `observations` stay empty: they were streamed to the store."""
     stored: AddResult
+    read: int = 0
+    """Rows read into observations and written (those set aside as unrecordable excluded)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -52,29 +61,53 @@ def ingest_files(
     progress: Progress = _quiet,
     reported_by: str = "",
     at: datetime | None = None,
+    batch_size: int = INGEST_BATCH,
 ) -> list[IngestOutcome]:
     """Read each file into the store (and, when the store keeps a ledger, into the ledger in
     the same transaction); each file is one unit of work. `reported_by` names who submitted
     the files (an organisation, a feed) on every observation; empty for an operator's import.
 
+    A file is streamed: its observations are written `batch_size` at a time inside the file's
+    one unit of work, so memory holds a batch, not the file, and a failure anywhere in the file
+    (the last batch included) leaves nothing of it in store or ledger.
+
     Rows are keyed naturally (`ceasefire.ingest.ids`), so a row the source re-published with
     changed content supersedes the stored observation: a correction by `reported_by` (or
     "ingest") at `at` (default: now), kept in the history of the store and of the ledger."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size {batch_size} must be at least 1")
     moment = at or datetime.now(UTC)
+
+    def write(batch: Sequence[Observation]) -> AddResult:
+        return store.add_or_correct(
+            batch, actor=reported_by or "ingest", reason=REPUBLISHED, at=moment
+        )
+
     outcomes = []
     for path in paths:
         progress(f"reading {path.name}")
-        report = read_source(path, data_dir() / "missile_attacks", kind)
-        observations = _first_reporter(store, report.observations, reported_by)
-        stored = _store_recordable(
-            observations,
-            report,
-            lambda batch: store.add_or_correct(
-                batch, actor=reported_by or "ingest", reason=REPUBLISHED, at=moment
-            ),
-        )
-        outcomes.append(IngestOutcome(report, stored))
+        report, stream = stream_source(path, data_dir() / "missile_attacks", kind)
+        total, read = AddResult(0, 0), 0
+        try:
+            with store.unit_of_work():
+                while batch := list(islice(stream, batch_size)):
+                    observations = _first_reporter(store, batch, reported_by)
+                    stored, kept = _write_recordable(observations, report, write)
+                    total, read = _plus(total, stored), read + len(kept)
+        except UnreadableSourceError as unreadable:  # rolled back: the file is one error
+            outcomes.append(IngestOutcome(unreadable.alone_in(report), AddResult(0, 0)))
+            continue
+        outcomes.append(IngestOutcome(report, total, read))
     return outcomes
+
+
+def _plus(a: AddResult, b: AddResult) -> AddResult:
+    return AddResult(
+        a.added + b.added,
+        a.already_present + b.already_present,
+        logged=a.logged + b.logged,
+        corrected=a.corrected + b.corrected,
+    )
 
 
 def _store_recordable(
@@ -82,21 +115,34 @@ def _store_recordable(
     report: IngestReport,
     write: Callable[[Sequence[Observation]], AddResult],
 ) -> AddResult:
+    """`_write_recordable` for a report read whole: what is set aside leaves its
+    `observations` too."""
+    stored, kept = _write_recordable(observations, report, write)
+    if len(kept) < len(observations):
+        ids = {o.id for o in kept}
+        set_aside = {o.id for o in observations} - ids
+        report.observations[:] = [o for o in report.observations if o.id not in set_aside]
+    return stored
+
+
+def _write_recordable(
+    observations: Sequence[Observation],
+    report: IngestReport,
+    write: Callable[[Sequence[Observation]], AddResult],
+) -> tuple[AddResult, Sequence[Observation]]:
     """Store the observations with `write`; one that cannot be recorded exactly (a value JSON
     cannot carry, which a parser let through) is set aside as an error of its file, and the
-    rest go into store and ledger together. Costs nothing when every record is fine: the store
-    encodes once, and only a refused batch is looked at again."""
+    rest go into store and ledger together. Returns what the write did and the observations
+    it wrote. Costs nothing when every record is fine: the store encodes once, and only a
+    refused batch is looked at again."""
     try:
-        return write(observations)
+        return write(observations), observations
     except RecordFormatError as refused:
         bad = {p.pointer for p in refused.problems}
         for problem in refused.problems:
             report.issues.append(Problem(report.path, problem.reason, pointer=problem.pointer))
         kept = [o for o in observations if f"observation/{o.id}" not in bad]
-        report.observations[:] = [
-            o for o in report.observations if f"observation/{o.id}" not in bad
-        ]
-        return write(kept)
+        return write(kept), kept
 
 
 def _first_reporter(

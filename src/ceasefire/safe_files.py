@@ -23,6 +23,7 @@ reason. Parsing what the bytes mean is left to the caller.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -220,6 +221,33 @@ def read_bytes(path: Path, kind: InputKind) -> bytes:
     """The whole file, within the limit of `kind`."""
     with open_regular(path, kind) as handle:
         return handle.read()
+
+
+def first_decoding(path: Path, kind: InputKind, encodings: tuple[str, ...]) -> str | None:
+    """The first of `encodings` that decodes the whole file, or None if none does.
+
+    Decided by streaming the file once per candidate through an incremental decoder, a chunk
+    at a time, so a file over a gigabyte costs a chunk of memory, not its size; each attempt
+    stops at the first byte its encoding refuses (the UCDP extract is refused as UTF-8 early).
+    """
+    for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        with open_regular(path, kind) as handle:
+            try:
+                while chunk := handle.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+        return encoding
+    return None
+
+
+def open_text(path: Path, kind: InputKind, encoding: str) -> io.TextIOWrapper:
+    """The file opened as text for streaming (a regular file within the limit of `kind`, as
+    `open_regular` checks), newlines left as they are: what the csv module needs to read
+    quoted fields that span lines."""
+    return io.TextIOWrapper(open_regular(path, kind), encoding=encoding, newline="")
 
 
 def read_text(path: Path, kind: InputKind, encoding: str = "utf-8") -> str:

@@ -51,7 +51,7 @@ def _print_ingest(console: Console, outcomes: list[IngestOutcome]) -> None:
         table.add_row(
             Path(report.path).name,
             report.source,
-            str(len(report.observations)),
+            str(outcome.read),
             str(outcome.stored.added),
             str(outcome.stored.corrected),
             str(outcome.stored.already_present),
@@ -70,7 +70,7 @@ def _ingest_line(outcome: IngestOutcome) -> str:
     """One line per file on stdout, for scripts: what the store did with its rows."""
     stored, report = outcome.stored, outcome.report
     return (
-        f"{Path(report.path).name}: {len(report.observations)} read, {stored.added} added,"
+        f"{Path(report.path).name}: {outcome.read} read, {stored.added} added,"
         f" {stored.corrected} corrected (superseding the stored version),"
         f" {stored.already_present} already stored, {len(report.errors)} rejected"
     )

@@ -18,7 +18,8 @@ General Staff, ... (`PUBLISHERS`); it decides the row's `publisher` and `report_
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,25 +84,38 @@ def publisher_of(source: str) -> tuple[str, ReportKind]:
     return account, known[1] if known else ReportKind.UNKNOWN
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """A row read, before undated rows get the file's span."""
-
-    line: int
-    observation: Observation
-    undated: bool
-
-
 def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
     """Read every row; refuse (and report) only rows whose counts are impossible."""
     report = IngestReport(source=SOURCE, path=str(path))
-    rows: list[_Row] = []
+    rows = sorted(_numbered_observations(path, catalog, report), key=lambda row: row[0])
+    report.observations.extend(observation for _, observation in rows)  # in file order
+    return report
+
+
+def bulletin_observations(
+    path: Path, catalog: WeaponCatalog, report: IngestReport
+) -> Iterator[Observation]:
+    """The file's observations as a stream, its problems added to `report` as they are met.
+
+    Dated rows are yielded as they are read. An undated row is dated by the span of every
+    dated row of the file, known only at its end, so undated rows are held aside and yielded
+    last (they are few: none of the 3,701 bundled rows is undated).
+    """
+    return (observation for _, observation in _numbered_observations(path, catalog, report))
+
+
+def _numbered_observations(
+    path: Path, catalog: WeaponCatalog, report: IngestReport
+) -> Iterator[tuple[int, Observation]]:
+    """(line, observation) in the order of `bulletin_observations`."""
+    undated: list[tuple[int, Observation]] = []
+    span: tuple[datetime, datetime] | None = None
     keys = KeyRegister()
     for line, row in canonical_rows(read_csv_rows(path, problems=report.issues)):
         missing = [c for c in REQUIRED_COLUMNS if c not in row]
         if missing:
             report.issues.append(Problem(str(path), f"missing columns {missing}", line=line))
-            return report
+            return
         key = natural_key(row)
         try:
             observation, doubts = _row_to_observation(row, catalog, key)
@@ -123,9 +137,19 @@ def read_bulletins(path: Path, catalog: WeaponCatalog) -> IngestReport:
             observation = replace(observation, id=observation_id(SOURCE, rid), source_record_id=rid)
         for doubt in doubts:
             report.issues.append(_warning(path, f"model {row['model']!r}: {doubt}", line))
-        rows.append(_Row(line, observation, observation.interval is _PLACEHOLDER))
-    report.observations.extend(_date_undated(rows))
-    return report
+        interval = observation.interval
+        if interval is _PLACEHOLDER:
+            undated.append((line, observation))
+            continue
+        span = (
+            (interval.start, interval.end)
+            if span is None
+            else (min(span[0], interval.start), max(span[1], interval.end))
+        )
+        yield line, observation
+    if span is not None:  # with no dated row there is no span to give: none is yielded
+        whole = TimeInterval(span[0], span[1], TimePrecision.YEAR)
+        yield from ((line, replace(o, interval=whole)) for line, o in undated)
 
 
 def natural_key(row: dict[str, str]) -> str:
@@ -145,15 +169,6 @@ def natural_key(row: dict[str, str]) -> str:
 
 def _warning(path: Path, reason: str, line: int) -> Problem:
     return Problem(str(path), reason, line=line, severity=Severity.WARNING)
-
-
-def _date_undated(rows: list[_Row]) -> list[Observation]:
-    """Undated rows get the span of every dated row of the file: the widest the data allows."""
-    dated = [r.observation.interval for r in rows if not r.undated]
-    if not dated:
-        return [r.observation for r in rows if not r.undated]
-    span = TimeInterval(min(i.start for i in dated), max(i.end for i in dated), TimePrecision.YEAR)
-    return [replace(r.observation, interval=span) if r.undated else r.observation for r in rows]
 
 
 def _row_to_observation(
@@ -216,7 +231,7 @@ def _row_to_observation(
     return observation, doubts
 
 
-#: An undated row's interval until `_date_undated` gives it the file's span.
+#: An undated row's interval until `bulletin_observations` gives it the file's span.
 _PLACEHOLDER = TimeInterval(
     datetime(1970, 1, 1, tzinfo=UTC), datetime(1970, 1, 1, tzinfo=UTC), TimePrecision.YEAR
 )

@@ -14,7 +14,7 @@ placeholder coordinates (0, 0) never become a point (docs/assessment.md, point 8
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,18 +86,26 @@ def _observation(
 def read_bellingcat_json(path: Path) -> IngestReport:
     """Read the dashboard's JSON list; each element is one incident (line = 1-based index)."""
     report = IngestReport(source=SOURCE_JSON, path=str(path))
+    report.observations.extend(bellingcat_json_observations(path, report))
+    return report
+
+
+def bellingcat_json_observations(path: Path, report: IngestReport) -> Iterator[Observation]:
+    """The incidents as a stream, problems added to `report`. The JSON list itself is parsed
+    whole (a JSON document has no row boundaries to stream by): its memory is bounded by the
+    source size limit, not by batches; the real export is 2.5 MB."""
     try:
         records = parse_json(read_text(path, InputKind.SOURCE), str(path))
     except json.JSONDecodeError as exc:
         report.issues.append(Problem(str(path), f"not valid JSON: {exc.msg}", line=exc.lineno))
-        return report
+        return
     except RecursionError:
         # json recurses once per level: a list nested thousands deep is not an incident list
         report.issues.append(Problem(str(path), "not readable: JSON nested too deeply"))
-        return report
+        return
     if not isinstance(records, list):
         report.issues.append(Problem(str(path), "expected a JSON list of incidents"))
-        return report
+        return
     keys = KeyRegister()
     for index, raw in enumerate(records, start=1):
         if not isinstance(raw, dict):
@@ -142,10 +150,7 @@ def read_bellingcat_json(path: Path) -> IngestReport:
         if set_aside is not None:
             report.issues.append(_warning(path, set_aside, pointer=f"incident #{index}"))
         text = str(record.get("description") or "")
-        report.observations.append(
-            _observation(SOURCE_JSON, record_id, interval, location, text, record, place)
-        )
-    return report
+        yield _observation(SOURCE_JSON, record_id, interval, location, text, record, place)
 
 
 def read_cir_csv(path: Path) -> IngestReport:
@@ -157,6 +162,12 @@ def read_cir_csv(path: Path) -> IngestReport:
     `entry` is identified by the hash of its content, as the dashboard JSON is.
     """
     report = IngestReport(source=SOURCE_CIR, path=str(path))
+    report.observations.extend(cir_csv_observations(path, report))
+    return report
+
+
+def cir_csv_observations(path: Path, report: IngestReport) -> Iterator[Observation]:
+    """The monitor map's events as a stream (see `read_cir_csv`), problems added to `report`."""
     keys = KeyRegister()
     for line, row in canonical_rows(read_csv_rows(path, problems=report.issues)):
         entry = row.get("entry", "").strip()
@@ -180,10 +191,7 @@ def read_cir_csv(path: Path) -> IngestReport:
         text = " ".join(
             part for part in (row.get("title", ""), row.get("arms/munition", "")) if part
         )
-        report.observations.append(
-            _observation(SOURCE_CIR, record_id, interval, location, text, filled(row), place)
-        )
-    return report
+        yield _observation(SOURCE_CIR, record_id, interval, location, text, filled(row), place)
 
 
 def _cir_record_id(

@@ -6,9 +6,10 @@ import csv
 import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from ceasefire.domain.errors import InvalidInputError, Problem
-from ceasefire.safe_files import InputKind, read_bytes
+from ceasefire.safe_files import InputKind, first_decoding, open_text
 
 #: The largest count one row may report (weapons launched or destroyed, deaths). The bundled
 #: data's largest are 810 launched (one night's bulletin) and 5,294 deaths (one UCDP event);
@@ -27,47 +28,63 @@ class CsvSyntaxError(InvalidInputError):
         super().__init__(f"line {line}: {reason}")
 
 
+#: The longest physical line read (characters). A real row is a few hundred characters (the
+#: UCDP extract's longest is under 3,000); a line of megabytes is not a row but a file without
+#: line breaks, and reading it would hold all of it in memory at once.
+MAX_LINE_CHARS = 16 * 2**20
+
+
+def _lines(handle: TextIO) -> Iterator[str]:
+    """The physical lines of `handle`, each at most `MAX_LINE_CHARS` long."""
+    number = 0
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            what = f"line longer than {MAX_LINE_CHARS:,} characters"
+            raise CsvSyntaxError(number, f"{what}; rows from this line on were not read")
+        yield line
+
+
 def read_csv_rows(
     path: Path, encodings: tuple[str, ...] = ("utf-8",), problems: list[Problem] | None = None
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number of the row's first line, row) for every data row.
+    """Yield (line number of the row's first line, row) for every data row, as a stream.
 
-    Tries each encoding in turn on the whole file (the UCDP extract is Windows-1252), so a
-    row is never decoded two different ways. The file is read through `safe_files`: a FIFO,
-    a device or a file over the source size limit is refused before anything is read.
-    row is never decoded two different ways. Where the csv module gives up (a field over its
-    limit, a NUL byte), the rows before are kept and reading stops: with `problems`, one
-    Problem naming the line is added to it; without, `CsvSyntaxError` is raised.
+    The file is opened through `safe_files` (a FIFO, a device or a file over the source size
+    limit is refused before anything is read) and read a line at a time, so memory does not
+    grow with the file. The encoding is the first of `encodings` that decodes the whole file
+    (the UCDP extract is Windows-1252), decided by a streaming pre-scan before the first row,
+    so a row is never decoded two different ways and a file no encoding reads yields nothing.
+    Where the csv module gives up (a field over its limit, a NUL byte) or a line is longer than
+    `MAX_LINE_CHARS`, the rows before are kept and reading stops: with `problems`, one Problem
+    naming the line is added to it; without, `CsvSyntaxError` is raised.
     """
-    data = read_bytes(path, InputKind.SOURCE)
-    text: str | None = None
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
+    encoding = first_decoding(path, InputKind.SOURCE, encodings)
+    if encoding is None:
         raise ValueError(f"{path}: not readable as any of {', '.join(encodings)}")
-    lines = text.splitlines(keepends=True)
-    reader = csv.DictReader(lines)
-    line_start = 2
-    rows = iter(reader)
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            # Once a quoted field has run past the limit, later lines may be the inside of
-            # that field: reading on could load text as rows, so the file ends here.
-            error = CsvSyntaxError(line_start, f"{exc}; rows from this line on were not read")
-            if problems is None:
-                raise error from None
-            problems.append(Problem(str(path), error.reason, line=line_start))
-            return
-        yield line_start, {k: (v or "") for k, v in row.items() if k is not None}
-        line_start = reader.line_num + 1
+    with open_text(path, InputKind.SOURCE, encoding) as handle:
+        reader = csv.DictReader(_lines(handle))
+        line_start = 2
+        rows = iter(reader)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except (csv.Error, CsvSyntaxError) as exc:
+                # Once a quoted field has run past the limit, later lines may be the inside of
+                # that field: reading on could load text as rows, so the file ends here.
+                if isinstance(exc, CsvSyntaxError):
+                    error = exc
+                else:
+                    reason = f"{exc}; rows from this line on were not read"
+                    error = CsvSyntaxError(line_start, reason)
+                if problems is None:
+                    raise error from None
+                problems.append(Problem(str(path), error.reason, line=error.line))
+                return
+            yield line_start, {k: (v or "") for k, v in row.items() if k is not None}
+            line_start = reader.line_num + 1
 
 
 def parse_count(text: str, field: str) -> int | None:

@@ -9,10 +9,11 @@ call here (or in any module imported before detection), never an edit to `detect
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ceasefire.domain import Observation
 from ceasefire.ingest import airforce_bulletins, bellingcat, ucdp
 from ceasefire.ingest.registry import Registry, SniffedFormat, csv_header_has
 from ceasefire.ingest.report import IngestReport
@@ -23,12 +24,20 @@ from ceasefire.ingest.weapons import WeaponCatalog, load_catalog
 class ObservationSource(SniffedFormat):
     """A source format that turns a file into observations plus one issue per bad row."""
 
-    #: (file, directory of the bundled weapons catalogue) -> report; only bulletins use the
+    #: (file, directory of the bundled weapons catalogue, report) -> the file's observations as
+    #: a stream, each bad row added to the report as it is met; only bulletins use the
     #: catalogue, but one signature keeps `read_source` free of per-format branches.
-    reader: Callable[[Path, Path], IngestReport]
+    stream: Callable[[Path, Path, IngestReport], Iterator[Observation]]
+
+    def report_for(self, path: Path) -> IngestReport:
+        """An empty report for a file of this format, for `stream` to fill."""
+        return IngestReport(source=self.name, path=str(path))
 
     def read(self, path: Path, catalog_dir: Path) -> IngestReport:
-        return self.reader(path, catalog_dir)
+        """The whole file at once: its report, every observation in `observations`."""
+        report = self.report_for(path)
+        report.observations.extend(self.stream(path, catalog_dir, report))
+        return report
 
 
 OBSERVATION_SOURCES: Registry[ObservationSource] = Registry("source format")
@@ -42,8 +51,8 @@ def catalog_for(path: Path, fallback_dir: Path) -> WeaponCatalog:
     return load_catalog(main, *extra)
 
 
-def _read_bulletins(path: Path, catalog_dir: Path) -> IngestReport:
-    return airforce_bulletins.read_bulletins(path, catalog_for(path, catalog_dir))
+def _bulletins(path: Path, catalog_dir: Path, report: IngestReport) -> Iterator[Observation]:
+    return airforce_bulletins.bulletin_observations(path, catalog_for(path, catalog_dir), report)
 
 
 def _looks_like_json_list(head: str) -> bool:
@@ -55,7 +64,7 @@ OBSERVATION_SOURCES.register(
         name=airforce_bulletins.SOURCE,
         description="Ukrainian Air Force bulletins CSV",
         sniff=csv_header_has("time_start", "time_end", "model", "launched"),
-        reader=_read_bulletins,
+        stream=_bulletins,
     )
 )
 OBSERVATION_SOURCES.register(
@@ -63,7 +72,7 @@ OBSERVATION_SOURCES.register(
         name=ucdp.SOURCE,
         description="UCDP GED CSV",
         sniff=csv_header_has("where_prec", "date_prec", "latitude", "longitude"),
-        reader=lambda path, _catalog_dir: ucdp.read_ucdp(path),
+        stream=lambda path, _catalog_dir, report: ucdp.ucdp_observations(path, report),
     )
 )
 OBSERVATION_SOURCES.register(
@@ -71,7 +80,7 @@ OBSERVATION_SOURCES.register(
         name=bellingcat.SOURCE_CIR,
         description="CIR Russia-Ukraine monitor events CSV",
         sniff=csv_header_has("entry", "date", "lat", "lon"),
-        reader=lambda path, _catalog_dir: bellingcat.read_cir_csv(path),
+        stream=lambda path, _catalog_dir, report: bellingcat.cir_csv_observations(path, report),
     )
 )
 OBSERVATION_SOURCES.register(
@@ -79,6 +88,8 @@ OBSERVATION_SOURCES.register(
         name=bellingcat.SOURCE_JSON,
         description="Bellingcat civilian-harm incidents JSON",
         sniff=_looks_like_json_list,
-        reader=lambda path, _catalog_dir: bellingcat.read_bellingcat_json(path),
+        stream=lambda path, _catalog_dir, report: bellingcat.bellingcat_json_observations(
+            path, report
+        ),
     )
 )

@@ -8,7 +8,7 @@ uncertainty radius, so a province-level event straddles zone edges honestly.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -102,7 +102,14 @@ def _interval(row: dict[str, str], place: Place) -> TimeInterval:
 
 
 def read_ucdp(path: Path) -> IngestReport:
+    """Read every event; refuse (and report) rows that cannot be placed, dated or counted."""
     report = IngestReport(source=SOURCE, path=str(path))
+    report.observations.extend(ucdp_observations(path, report))
+    return report
+
+
+def ucdp_observations(path: Path, report: IngestReport) -> Iterator[Observation]:
+    """The file's events as a stream, its problems added to `report` as they are met."""
     for line, row in canonical_rows(read_csv_rows(path, ("utf-8", "cp1252"), report.issues)):
         event_id = row.get("id", "").strip()
         try:
@@ -124,7 +131,7 @@ def read_ucdp(path: Path) -> IngestReport:
         if report.repeats(event_id, line, f"event {event_id}"):
             continue
         violence = _TYPE_OF_VIOLENCE.get(row.get("type_of_violence", ""), "unknown")
-        report.observations.append(
+        yield (
             Observation(
                 id=observation_id(SOURCE, event_id),
                 source=SOURCE,
@@ -141,4 +148,3 @@ def read_ucdp(path: Path) -> IngestReport:
                 extras=filled(row),
             )
         )
-    return report
