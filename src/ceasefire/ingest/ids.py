@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 #: A plain decimal with a fractional part: `5.0`, `-3.50`, `12.` (not `1e3`, not `007`).
@@ -121,7 +122,6 @@ class Assigned:
     """For a repeat: whether it is the very same row, not only the same event."""
 
 
-@dataclass(slots=True)
 class KeyRegister:
     """Record ids by natural key, within one file.
 
@@ -129,21 +129,37 @@ class KeyRegister:
     reports the same event is a repeat (None). One that reports another event is another
     record, `key~<first 8 hex digits of its content hash>`: stable as long as its content is,
     and never taking the first row's id.
+
+    The register lives in a private temporary SQLite database on disk, not in Python objects:
+    it must remember every row of the file, and at ~0.45 kB of dicts and strings a row it was
+    what still made a million-row ingest cost 2.4 times the memory of a 100,000-row one
+    (docs/failure.md, "Defect 10 (ingest)"). Keys are stored as 16-byte digests.
     """
 
-    _seen: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "" = a temporary file, deleted when closed
+        self._db.execute(
+            "CREATE TABLE seen (key BLOB, event TEXT, line INTEGER, whole TEXT,"
+            " PRIMARY KEY (key, event)) WITHOUT ROWID"
+        )
 
     def assign(self, key: str, line: int, event: str, whole: str | None = None) -> Assigned:
         """`event` digests what the row reports, `whole` (default: `event`) the whole row."""
         whole = event if whole is None else whole
-        seen = self._seen.setdefault(key, {})
-        if event in seen:
-            first, first_whole = seen[event]
-            return Assigned(None, first, whole == first_whole)
-        seen[event] = (line, whole)
-        if len(seen) == 1:
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
+        db = self._db
+        known = db.execute(
+            "SELECT line, whole FROM seen WHERE key = ? AND event = ?", (digest, event)
+        ).fetchone()
+        if known is not None:
+            return Assigned(None, known[0], whole == known[1])
+        db.execute("INSERT INTO seen VALUES (?, ?, ?, ?)", (digest, event, line, whole))
+        count, first = db.execute(
+            "SELECT count(*), min(line) FROM seen WHERE key = ?", (digest,)
+        ).fetchone()
+        if count == 1:
             return Assigned(key, line)
-        return Assigned(f"{key}~{whole[:8]}", min(first for first, _ in seen.values()))
+        return Assigned(f"{key}~{whole[:8]}", first)
 
 
 def sorted_texts(values: Sequence[Any] | None) -> list[str]:
