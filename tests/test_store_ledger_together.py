@@ -21,7 +21,7 @@ from ceasefire.domain import Observation
 from ceasefire.ingest.bellingcat import read_bellingcat_json
 from ceasefire.ingest.report import IngestReport
 from ceasefire.ledger.note import Signer
-from ceasefire.pipeline import _store_recordable
+from ceasefire.pipeline import _write_recordable
 from ceasefire.store import SqliteStore
 
 runner = CliRunner()
@@ -51,13 +51,14 @@ def test_an_unrecordable_record_is_set_aside_and_the_rest_go_into_both(
     absurd = replace(incidents[150], launched=10**300)  # beyond what JSON carries exactly
     batch = [*incidents[:150], absurd, *incidents[151:]]
     report = IngestReport(source="bellingcat", path="incidents.json", observations=list(batch))
-    stored = _store_recordable(batch, report, store.add_observations)
+    stored, kept = _write_recordable(batch, report, store.add_observations)
     assert (stored.added, stored.logged) == (299, 299)
     [problem] = report.errors
     assert problem.source == "incidents.json"
     assert problem.pointer == f"observation/{absurd.id}"
     assert "launched" in problem.reason
-    assert absurd not in report.observations
+    assert absurd not in kept
+    assert len(kept) == 299
     assert store.get_observation(absurd.id) is None
     store.close()
     assert "299 stored records equal what the ledger committed" in verified(tmp_path / "c.db")

@@ -110,21 +110,6 @@ def _plus(a: AddResult, b: AddResult) -> AddResult:
     )
 
 
-def _store_recordable(
-    observations: Sequence[Observation],
-    report: IngestReport,
-    write: Callable[[Sequence[Observation]], AddResult],
-) -> AddResult:
-    """`_write_recordable` for a report read whole: what is set aside leaves its
-    `observations` too."""
-    stored, kept = _write_recordable(observations, report, write)
-    if len(kept) < len(observations):
-        ids = {o.id for o in kept}
-        set_aside = {o.id for o in observations} - ids
-        report.observations[:] = [o for o in report.observations if o.id not in set_aside]
-    return stored
-
-
 def _write_recordable(
     observations: Sequence[Observation],
     report: IngestReport,
