@@ -8,15 +8,18 @@ expected bytes; add a new schema version instead (docs/records.md).
 import hashlib
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from ceasefire.domain import (
+    Attribution,
     AuditEntry,
     AuditOutcome,
     Category,
+    ClockTrack,
     Finding,
+    FusionLink,
     Incident,
     Location,
     Observation,
@@ -24,7 +27,10 @@ from ceasefire.domain import (
     RecordRef,
     Report,
     ReportKind,
+    ResponseClock,
     Side,
+    SourceGroup,
+    SupportingLink,
     TimeInterval,
     TimePrecision,
     Transition,
@@ -144,14 +150,14 @@ GOLDEN_SHA256 = {
 
 @pytest.mark.parametrize(("record", "prefix", "name"), GOLDEN, ids=[g[2] for g in GOLDEN])
 def test_golden_bytes_per_kind(record: Record, prefix: str, name: str) -> None:
-    encoded = encode(record)
+    encoded = encode(record, schema=1)
     assert encoded.ledger_id.startswith(prefix)
     assert hashlib.sha256(encoded.data).hexdigest() == GOLDEN_SHA256[name]
 
 
 @pytest.mark.parametrize(("record", "prefix", "name"), GOLDEN, ids=[g[2] for g in GOLDEN])
 def test_envelope_is_canonical_and_round_trips(record: Record, prefix: str, name: str) -> None:
-    encoded = encode(record)
+    encoded = encode(record, schema=1)
     envelope = json.loads(encoded.data)
     assert canonical_json(envelope) == encoded.data  # exactly what RFC 8785 writes
     assert envelope["id"] == encoded.ledger_id
@@ -224,3 +230,60 @@ def test_finding_subject_must_be_assessable() -> None:
         replace(FINDING, subject=RecordRef(RecordKind.REPORT, "daily"))
     incident_finding = replace(FINDING, subject=RecordRef(RecordKind.INCIDENT, "inc-1"))
     assert decode(encode(incident_finding).data) == incident_finding
+
+
+# -- schema 2 of incident and transition, schema 1 of the response clock -----------------------
+
+INCIDENT_V2 = replace(
+    INCIDENT,
+    independent_sources=2,
+    links=(FusionLink("cir:7", "bellingcat:42", 310.5, 2_500.0, 0.0, 3_600.0,
+                      ("artillery_shelling", "strike_unspecified")),),
+    sources=(SourceGroup(("bellingcat:42",), ("bellingcat",), "one source"),
+             SourceGroup(("cir:7",), ("cir",), "one source")),
+    supporting=(SupportingLink("airforce:2025-04-19:1", "bulletin for the south, that night"),),
+    attribution=Attribution(Side.RU, 0.8, "territory", ("impact 22 km inside held territory",)),
+)
+TRANSITION_V2 = replace(
+    TRANSITION, organisation="mission", evidence=("incident/inc-1", "https://t.me/x/1")
+)
+CLOCK = ResponseClock(
+    id="inc-1:RU:diplomatic",
+    incident_id="inc-1",
+    track=ClockTrack.DIPLOMATIC,
+    notified_party=Side.RU,
+    started_at=T1,
+    due_at=T1 + timedelta(hours=24),
+    started_by="t-1",
+    clause="scope",
+)
+GOLDEN_V2: list[tuple[Record, str, int]] = [
+    (INCIDENT_V2, "INCIDENT_V2", 2),
+    (TRANSITION_V2, "TRANSITION_V2", 2),
+    (CLOCK, "CLOCK", 1),
+]
+GOLDEN_V2_SHA256 = {
+    "INCIDENT_V2": "1810343559d2b66cb37537edd9824b5db4dbcc48a159338c1ff56f45df445085",
+    "TRANSITION_V2": "c708c2d42042cb59b22a5a7bdec9a11bed1bff3c712586fb14469de2c56cfa7a",
+    "CLOCK": "77b4d8ceb4c87ee6e9dcc30c1c8e508bfd1d36986adc95fb0a9be91ee16242e5",
+}
+
+
+@pytest.mark.parametrize(("record", "name", "schema"), GOLDEN_V2, ids=[g[1] for g in GOLDEN_V2])
+def test_golden_bytes_of_later_versions(record: Record, name: str, schema: int) -> None:
+    encoded = encode(record)
+    assert encoded.schema == schema
+    assert hashlib.sha256(encoded.data).hexdigest() == GOLDEN_V2_SHA256[name]
+    assert decode(encoded.data) == record
+
+
+def test_schema_1_refuses_what_it_cannot_hold() -> None:
+    with pytest.raises(RecordFormatError, match="fusion reasoning"):
+        encode(INCIDENT_V2, schema=1)
+    with pytest.raises(RecordFormatError, match="organisation or evidence"):
+        encode(TRANSITION_V2, schema=1)
+
+
+def test_version_1_records_stay_readable() -> None:
+    assert decode(encode(INCIDENT, schema=1).data) == INCIDENT
+    assert decode(encode(TRANSITION, schema=1).data) == TRANSITION

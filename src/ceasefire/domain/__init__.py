@@ -6,8 +6,16 @@ timezone-aware UTC datetimes; conversion happens once, in the adapters at the ed
 """
 
 from ceasefire.domain.audit import AuditEntry, AuditOutcome
+from ceasefire.domain.clock import ClockState, ClockTrack, ResponseClock
 from ceasefire.domain.finding import Finding, Verdict
-from ceasefire.domain.incident import Incident
+from ceasefire.domain.incident import (
+    Attribution,
+    FusionLink,
+    Incident,
+    IncidentState,
+    SourceGroup,
+    SupportingLink,
+)
 from ceasefire.domain.observation import Location, Observation
 from ceasefire.domain.ref import RecordKind, RecordRef
 from ceasefire.domain.report import Report
@@ -16,18 +24,26 @@ from ceasefire.domain.timeinterval import TimeInterval, TimePrecision, WindowOve
 from ceasefire.domain.workflow import Transition
 
 __all__ = [
+    "Attribution",
     "AuditEntry",
     "AuditOutcome",
     "Category",
+    "ClockState",
+    "ClockTrack",
     "Finding",
+    "FusionLink",
     "Incident",
+    "IncidentState",
     "Location",
     "Observation",
     "RecordKind",
     "RecordRef",
     "Report",
     "ReportKind",
+    "ResponseClock",
     "Side",
+    "SourceGroup",
+    "SupportingLink",
     "TargetClass",
     "TimeInterval",
     "TimePrecision",

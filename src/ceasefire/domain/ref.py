@@ -20,6 +20,7 @@ class RecordKind(StrEnum):
     TRANSITION = "transition"
     REPORT = "report"
     AUDIT = "audit"
+    CLOCK = "clock"
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,11 @@ class Transition:
     reason: str
     successor: RecordRef | None = None
     """For a correction: the record that replaces `subject`."""
+    organisation: str = ""
+    """The actor's organisation (the mission, a party's liaison office): what reviewer
+    independence is checked against. Empty for the pipeline's own transitions."""
+    evidence: tuple[str, ...] = ()
+    """References (``kind/id``, URLs, ledger ids) the actor relied on."""
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None or self.at.utcoffset() != timedelta(0):

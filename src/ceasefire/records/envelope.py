@@ -27,13 +27,14 @@ from ceasefire.domain import (
     RecordKind,
     RecordRef,
     Report,
+    ResponseClock,
     Transition,
 )
 from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.ledger.canonical import CanonicalError, canonical_json
-from ceasefire.records import v1
+from ceasefire.records import v1, v2
 
-Record = Observation | Finding | Incident | Transition | Report | AuditEntry
+Record = Observation | Finding | Incident | Transition | Report | AuditEntry | ResponseClock
 
 
 class RecordFormatError(InvalidInputError):
@@ -56,16 +57,20 @@ CODECS: dict[tuple[RecordKind, int], Codec] = {
     (RecordKind.TRANSITION, 1): Codec(v1.dump_transition, v1.load_transition),
     (RecordKind.REPORT, 1): Codec(v1.dump_report, v1.load_report),
     (RecordKind.AUDIT, 1): Codec(v1.dump_audit, v1.load_audit),
+    (RecordKind.INCIDENT, 2): Codec(v2.dump_incident, v2.load_incident),
+    (RecordKind.TRANSITION, 2): Codec(v2.dump_transition, v2.load_transition),
+    (RecordKind.CLOCK, 1): Codec(v2.dump_clock, v2.load_clock),
 }
 
 #: The version new records are written in.
 CURRENT_SCHEMA: dict[RecordKind, int] = {
     RecordKind.OBSERVATION: 1,
     RecordKind.FINDING: 1,
-    RecordKind.INCIDENT: 1,
-    RecordKind.TRANSITION: 1,
+    RecordKind.INCIDENT: 2,
+    RecordKind.TRANSITION: 2,
     RecordKind.REPORT: 1,
     RecordKind.AUDIT: 1,
+    RecordKind.CLOCK: 1,
 }
 
 _KIND_OF_TYPE: dict[type, RecordKind] = {
@@ -75,6 +80,7 @@ _KIND_OF_TYPE: dict[type, RecordKind] = {
     Transition: RecordKind.TRANSITION,
     Report: RecordKind.REPORT,
     AuditEntry: RecordKind.AUDIT,
+    ResponseClock: RecordKind.CLOCK,
 }
 
 
@@ -102,7 +108,7 @@ def encode(record: Record, schema: int | None = None) -> EncodedRecord:
     codec = _codec(ref.kind, version, str(ref))
     try:
         body = canonical_json(codec.dump(record))
-    except CanonicalError as exc:
+    except (CanonicalError, ValueError) as exc:
         raise RecordFormatError(f"{ref}: cannot be recorded exactly: {exc}") from None
     kind = str(ref.kind)
     # Both documents are assembled around the body's canonical bytes, exactly as RFC 8785 would

@@ -155,6 +155,14 @@ def load_finding(data: Body) -> Finding:
 
 
 def dump_incident(i: Incident) -> Body:
+    if i != Incident(i.id, i.observation_ids, i.interval, i.location, i.category, i.side,
+                     i.confidence):
+        raise ValueError(f"incident {i.id} carries fusion reasoning that schema 1 cannot hold")
+    return incident_core(i)
+
+
+def incident_core(i: Incident) -> Body:
+    """The members schema 1 has; later versions add theirs beside them."""
     return {
         "id": i.id,
         "observation_ids": list(i.observation_ids),
@@ -179,6 +187,13 @@ def load_incident(data: Body) -> Incident:
 
 
 def dump_transition(t: Transition) -> Body:
+    if t.organisation or t.evidence:
+        raise ValueError(f"transition {t.id} names an organisation or evidence; schema 1 cannot")
+    return transition_core(t)
+
+
+def transition_core(t: Transition) -> Body:
+    """The members schema 1 has; later versions add theirs beside them."""
     return {
         "id": t.id,
         "subject": _ref(t.subject),
