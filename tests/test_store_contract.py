@@ -17,16 +17,21 @@ import pytest
 
 from ceasefire.domain import (
     Category,
+    ClockTrack,
     Finding,
+    Incident,
     Location,
     Observation,
     RecordKind,
     RecordRef,
+    ResponseClock,
+    Side,
     TimeInterval,
     TimePrecision,
     Transition,
     Verdict,
 )
+from ceasefire.domain.clock import RESPONSE_TIME
 from ceasefire.domain.errors import ConflictError, NotFoundError
 from ceasefire.ledger.note import Signer
 from ceasefire.records import encode
@@ -442,3 +447,85 @@ def test_real_records_round_trip_losslessly(store: Store, data: Path) -> None:
     real += read_bulletins(bulletins, catalog_for(bulletins, bulletins.parent)).observations[:300]
     store.add_observations(real)
     assert store.observations() == sorted(real, key=lambda o: o.id)
+
+
+# -- incidents, workflow transitions and response clocks (issue 10) ----------------------------
+
+
+def incident(n: int, start_h: float, members: tuple[str, ...]) -> Incident:
+    start = T0 + timedelta(hours=start_h)
+    return Incident(
+        id=f"inc-{n:04d}",
+        observation_ids=members,
+        interval=TimeInterval(start, start + timedelta(hours=1), TimePrecision.HOUR),
+        location=Location(lat=48.0, lon=37.0, uncertainty_m=500.0),
+        category=Category.ARTILLERY_SHELLING,
+        independent_sources=len(members),
+    )
+
+
+def test_incidents_are_listed_by_id_filtered_by_time_and_paged(store: Store) -> None:
+    made = [incident(n, start_h=n * 2.0, members=(f"o{n}",)) for n in (3, 1, 2)]
+    assert store.add_records(made).added == 3
+    assert [i.id for i in store.incidents()] == ["inc-0001", "inc-0002", "inc-0003"]
+    window = (T0 + timedelta(hours=2), T0 + timedelta(hours=4.5))
+    assert [i.id for i in store.incidents(overlapping=window)] == ["inc-0001", "inc-0002"]
+    first = store.incident_page(limit=2)
+    assert [i.id for i in first.items] == ["inc-0001", "inc-0002"]
+    assert first.next == "inc-0002"
+    rest = store.incident_page(after=first.next, limit=2)
+    assert [i.id for i in rest.items] == ["inc-0003"]
+    assert rest.next is None
+    assert store.incidents()[0] == made[1]  # read back whole, reasoning included
+
+
+def test_a_grown_incident_supersedes_its_earlier_version(store: Store) -> None:
+    small = incident(1, 0.0, ("o1",))
+    store.add_records([small])
+    grown = replace(small, observation_ids=("o1", "o2"), independent_sources=2)
+    store.add_or_correct([grown], actor="system", reason="re-fused", at=T0)
+    assert store.incidents() == [grown]
+    ref = RecordRef(RecordKind.INCIDENT, small.id)
+    assert [v.value() for v in store.history(ref)] == [small, grown]
+    moves = store.transitions(ref)
+    assert [(t.from_state, t.to_state) for t in moves] == [("current", "superseded")]
+
+
+def test_transitions_of_a_record_come_oldest_first(store: Store) -> None:
+    subject = RecordRef(RecordKind.INCIDENT, "inc-0001")
+    other = RecordRef(RecordKind.INCIDENT, "inc-0002")
+    steps = [
+        Transition(f"t{n}", subject, a, b, T0 + timedelta(hours=n), "reviewer-1", "why",
+                   organisation="mission", evidence=("observation/o1",))
+        for n, (a, b) in enumerate([("reported", "corroborated"), ("corroborated", "verified")])
+    ]
+    # stored newest first, in separate calls: the order is the order they were recorded in
+    store.add_records([steps[0]])
+    store.add_records([Transition("x", other, "reported", "dismissed", T0, "r", "why")])
+    store.add_records([steps[1]])
+    assert store.transitions(subject) == steps
+    assert store.transitions(RecordRef(RecordKind.INCIDENT, "inc-9")) == []
+
+
+def test_clocks_are_listed_per_incident_and_in_all(store: Store) -> None:
+    def clock(incident_id: str, track: ClockTrack, party: Side) -> ResponseClock:
+        return ResponseClock(
+            id=f"{incident_id}:{party}:{track}",
+            incident_id=incident_id,
+            track=track,
+            notified_party=party,
+            started_at=T0,
+            due_at=T0 + RESPONSE_TIME[track],
+            started_by="t1",
+        )
+
+    made = [
+        clock("inc-2", ClockTrack.MILITARY, Side.RU),
+        clock("inc-1", ClockTrack.DIPLOMATIC, Side.RU),
+        clock("inc-2", ClockTrack.DIPLOMATIC, Side.RU),
+    ]
+    store.add_records(made)
+    assert store.clocks("inc-2") == [made[0], made[2]]
+    assert [c.id for c in store.clocks()] == sorted(c.id for c in made)
+    assert store.clocks("inc-3") == []
+    assert store.index_problems() == []

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from ceasefire.domain import Finding, Observation, RecordRef, Transition
+from ceasefire.domain import Finding, Incident, Observation, RecordRef, ResponseClock, Transition
 from ceasefire.domain.errors import ConflictError, Problem
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Verifier
@@ -181,6 +181,29 @@ class Store(Protocol):
 
     def findings(self, agreement_id: str) -> list[Finding]:
         """The agreement's current findings, ordered by id."""
+        ...
+
+    def incidents(self, overlapping: tuple[datetime, datetime] | None = None) -> list[Incident]:
+        """Every current incident (whose interval meets `overlapping`, if given), by id."""
+        ...
+
+    def incident_page(
+        self,
+        overlapping: tuple[datetime, datetime] | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Page[Incident]:
+        """At most `limit` current incidents with id > `after`, ordered by id."""
+        ...
+
+    def transitions(self, subject: RecordRef) -> list[Transition]:
+        """Every transition recorded about `subject` (workflow moves, corrections, clock
+        acknowledgments), oldest first: replaying them gives the record's state."""
+        ...
+
+    def clocks(self, incident_id: str | None = None) -> list[ResponseClock]:
+        """The response clocks of one incident (in the order they were started), or all of
+        them (ordered by id)."""
         ...
 
     def changes(self, since: int = 0, limit: int = 1000) -> Page[StoredRecord]:

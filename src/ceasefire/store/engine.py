@@ -16,8 +16,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
+from typing import TypeVar
 
-from ceasefire.domain import Finding, Observation, RecordKind, RecordRef, Transition
+from ceasefire.domain import (
+    Finding,
+    Incident,
+    Observation,
+    RecordKind,
+    RecordRef,
+    ResponseClock,
+    Transition,
+)
 from ceasefire.domain.errors import ConflictError, NotFoundError, Problem
 from ceasefire.domain.workflow import CURRENT, SUPERSEDED
 from ceasefire.ledger.log import META_ORIGIN, Ledger
@@ -33,6 +42,8 @@ from ceasefire.store.contract import (
     StoredRecord,
 )
 
+R = TypeVar("R", bound=Record)
+
 #: (record, its envelope) as handed to a backend's insert.
 Item = tuple[Record, EncodedRecord]
 
@@ -44,7 +55,8 @@ def utc_text(moment: datetime) -> str:
 
 def index_columns(record: Record) -> tuple[str | None, ...]:
     """(source, start_utc, end_utc, agreement_id, subject, verdict): what the queries filter on;
-    None where a kind has no such value."""
+    None where a kind has no such value. A clock's time is from its start to its deadline and
+    its subject the incident it times."""
     if isinstance(record, Observation):
         interval = record.interval
         return (record.source, utc_text(interval.start), utc_text(interval.end), None, None, None)
@@ -52,6 +64,12 @@ def index_columns(record: Record) -> tuple[str | None, ...]:
         return (None, None, None, record.agreement_id, str(record.subject), str(record.verdict))
     if isinstance(record, Transition):
         return (None, None, None, None, str(record.subject), None)
+    if isinstance(record, Incident):
+        interval = record.interval
+        return (None, utc_text(interval.start), utc_text(interval.end), None, None, None)
+    if isinstance(record, ResponseClock):
+        subject = str(RecordRef(RecordKind.INCIDENT, record.incident_id))
+        return (None, utc_text(record.started_at), utc_text(record.due_at), None, subject, None)
     return (None, None, None, None, None, None)
 
 
@@ -114,10 +132,17 @@ class RecordStore(ABC):
         """(insertion number, version) of the versions replaced by any of `ledger_ids`."""
 
     @abstractmethod
-    def _observation_bodies(
-        self, query: ObservationQuery, after: str | None, limit: int | None
+    def _current_bodies(
+        self, kind: RecordKind, query: ObservationQuery, after: str | None, limit: int | None
     ) -> list[bytes]:
-        """Envelopes of current observations matching `query` with id > `after`, by id."""
+        """Envelopes of current records of `kind` matching `query` with id > `after`, by id
+        (the source filter applies to observations, the time filter to every kind with an
+        interval: observations, incidents, clocks)."""
+
+    @abstractmethod
+    def _subject_bodies(self, kind: RecordKind, subject: str) -> list[bytes]:
+        """Envelopes of current records of `kind` about `subject` (``kind/id``), in insertion
+        order: the transitions of a record, the clocks of an incident."""
 
     @abstractmethod
     def _finding_bodies(self, agreement_id: str) -> list[bytes]:
@@ -357,7 +382,8 @@ class RecordStore(ABC):
         overlapping: tuple[datetime, datetime] | None = None,
     ) -> list[Observation]:
         with self._reading():
-            bodies = self._observation_bodies(ObservationQuery.of(sources, overlapping), None, None)
+            query = ObservationQuery.of(sources, overlapping)
+            bodies = self._current_bodies(RecordKind.OBSERVATION, query, None, None)
         return [_observation(body) for body in bodies]
 
     def observation_page(
@@ -365,9 +391,45 @@ class RecordStore(ABC):
     ) -> Page[Observation]:
         limit = max(1, min(limit, MAX_PAGE))
         with self._reading():
-            bodies = self._observation_bodies(query, after, limit + 1)
+            bodies = self._current_bodies(RecordKind.OBSERVATION, query, after, limit + 1)
         items = [_observation(body) for body in bodies[:limit]]
         return Page(items, items[-1].id if len(bodies) > limit else None)
+
+    def incidents(
+        self, overlapping: tuple[datetime, datetime] | None = None
+    ) -> list[Incident]:
+        with self._reading():
+            query = ObservationQuery.of(None, overlapping)
+            bodies = self._current_bodies(RecordKind.INCIDENT, query, None, None)
+        return [_decoded(body, Incident) for body in bodies]
+
+    def incident_page(
+        self,
+        overlapping: tuple[datetime, datetime] | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Page[Incident]:
+        limit = max(1, min(limit, MAX_PAGE))
+        with self._reading():
+            query = ObservationQuery.of(None, overlapping)
+            bodies = self._current_bodies(RecordKind.INCIDENT, query, after, limit + 1)
+        items = [_decoded(body, Incident) for body in bodies[:limit]]
+        return Page(items, items[-1].id if len(bodies) > limit else None)
+
+    def transitions(self, subject: RecordRef) -> list[Transition]:
+        with self._reading():
+            bodies = self._subject_bodies(RecordKind.TRANSITION, str(subject))
+        return [_decoded(body, Transition) for body in bodies]
+
+    def clocks(self, incident_id: str | None = None) -> list[ResponseClock]:
+        with self._reading():
+            if incident_id is None:
+                query = ObservationQuery()
+                bodies = self._current_bodies(RecordKind.CLOCK, query, None, None)
+            else:
+                subject = str(RecordRef(RecordKind.INCIDENT, incident_id))
+                bodies = self._subject_bodies(RecordKind.CLOCK, subject)
+        return [_decoded(body, ResponseClock) for body in bodies]
 
     def findings(self, agreement_id: str) -> list[Finding]:
         with self._reading():
@@ -405,8 +467,13 @@ def _transition(
 
 
 def _observation(body: bytes) -> Observation:
+    return _decoded(body, Observation)
+
+
+def _decoded(body: bytes, kind: type[R]) -> R:
+    """The record in `body`, which the query guarantees to be of `kind`."""
     value = decode(body)
-    assert isinstance(value, Observation)
+    assert isinstance(value, kind)
     return value
 
 

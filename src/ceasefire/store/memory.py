@@ -53,6 +53,10 @@ class _Row:
     def agreement_id(self) -> str | None:
         return self.columns[3]
 
+    @property
+    def subject(self) -> str | None:
+        return self.columns[4]
+
     def stored(self) -> StoredRecord:
         return StoredRecord(
             self.ref,
@@ -167,14 +171,14 @@ class MemoryStore(RecordStore):
         wanted = set(ledger_ids)
         return [(row.seq, row.stored()) for row in self._rows if row.superseded_by in wanted]
 
-    def _observation_bodies(
-        self, query: ObservationQuery, after: str | None, limit: int | None
+    def _current_bodies(
+        self, kind: RecordKind, query: ObservationQuery, after: str | None, limit: int | None
     ) -> list[bytes]:
         chosen = sorted(
             (
                 row
                 for row in self._current.values()
-                if row.ref.kind is RecordKind.OBSERVATION
+                if row.ref.kind is kind
                 and (query.sources is None or row.source in query.sources)
                 and (after is None or row.ref.id > after)
                 and (
@@ -185,6 +189,14 @@ class MemoryStore(RecordStore):
             key=lambda row: row.ref.id,
         )
         return [row.data for row in chosen[:limit]]
+
+    def _subject_bodies(self, kind: RecordKind, subject: str) -> list[bytes]:
+        rows = [
+            row
+            for row in self._current.values()
+            if row.ref.kind is kind and row.subject == subject
+        ]
+        return [row.data for row in sorted(rows, key=lambda row: row.seq)]
 
     def _finding_bodies(self, agreement_id: str) -> list[bytes]:
         rows = [

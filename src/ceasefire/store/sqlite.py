@@ -67,6 +67,7 @@ CREATE INDEX IF NOT EXISTS records_change ON records(change);
 CREATE INDEX IF NOT EXISTS records_source ON records(kind, source) WHERE current = 1;
 CREATE INDEX IF NOT EXISTS records_time ON records(kind, start_utc, end_utc) WHERE current = 1;
 CREATE INDEX IF NOT EXISTS records_agreement ON records(agreement_id, id) WHERE current = 1;
+CREATE INDEX IF NOT EXISTS records_subject ON records(subject, kind) WHERE current = 1;
 """
 
 _COLUMNS = (
@@ -317,11 +318,11 @@ class SqliteStore(RecordStore):
             ledger_ids,
         )
 
-    def _observation_bodies(
-        self, query: ObservationQuery, after: str | None, limit: int | None
+    def _current_bodies(
+        self, kind: RecordKind, query: ObservationQuery, after: str | None, limit: int | None
     ) -> list[bytes]:
-        clauses = ["kind = 'observation'", "current = 1"]
-        params: list[object] = []
+        clauses = ["kind = ?", "current = 1"]
+        params: list[object] = [str(kind)]
         if query.sources is not None:
             wanted = sorted(query.sources)
             clauses.append(f"source IN ({_marks(wanted)})")
@@ -335,6 +336,13 @@ class SqliteStore(RecordStore):
             sql += " LIMIT ?"
             params.append(limit)
         return [bytes(body) for (body,) in self._rows(sql, params)]
+
+    def _subject_bodies(self, kind: RecordKind, subject: str) -> list[bytes]:
+        rows = self._rows(
+            "SELECT body FROM records WHERE subject = ? AND kind = ? AND current = 1 ORDER BY seq",
+            (subject, str(kind)),
+        )
+        return [bytes(body) for (body,) in rows]
 
     def _finding_bodies(self, agreement_id: str) -> list[bytes]:
         rows = self._rows(
