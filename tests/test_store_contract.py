@@ -529,3 +529,25 @@ def test_clocks_are_listed_per_incident_and_in_all(store: Store) -> None:
     assert [c.id for c in store.clocks()] == sorted(c.id for c in made)
     assert store.clocks("inc-3") == []
     assert store.index_problems() == []
+
+
+def test_a_merged_incident_is_retired_into_its_survivor_and_kept(store: Store) -> None:
+    absorbed, survivor = incident(2, 0.0, ("o2",)), incident(1, 0.0, ("o1",))
+    store.add_records([absorbed, survivor])
+    merged = replace(survivor, observation_ids=("o1", "o2"), independent_sources=2)
+    store.add_or_correct([merged], actor="system", reason="re-fused", at=T0)
+    ref = RecordRef(RecordKind.INCIDENT, absorbed.id)
+    into = RecordRef(RecordKind.INCIDENT, survivor.id)
+    step = store.retire(ref, successor=into, to_state="merged", actor="system",
+                        reason="fused into inc-0001", at=T0)
+    assert store.incidents() == [merged]
+    assert store.get(ref) is None
+    assert store.transitions(ref) == [step]
+    assert (step.to_state, step.successor) == ("merged", into)
+    assert [v.value() for v in store.history(into)] == [absorbed, survivor, merged]  # stored order
+    with pytest.raises(NotFoundError):
+        store.retire(ref, successor=into, to_state="merged", actor="s", reason="r", at=T0)
+    with pytest.raises(NotFoundError):
+        store.retire(into, successor=ref, to_state="merged", actor="s", reason="r", at=T0)
+    ledger_ids = {r.ledger_id for r in store.stored_records()}
+    assert len(ledger_ids) == 5  # three incident versions, a correction, a merge

@@ -147,6 +147,21 @@ class Store(Protocol):
         keeping the predecessor; returns the transition recorded for it."""
         ...
 
+    def retire(
+        self,
+        ref: RecordRef,
+        *,
+        successor: RecordRef | None,
+        to_state: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> Transition:
+        """Make the current version of `ref` no longer current without a replacement under
+        its id (an incident merged into `successor`, which must be stored), keeping it and
+        recording a transition to `to_state`; `history(successor)` then includes it."""
+        ...
+
     # -- reading ---------------------------------------------------------------------
 
     def get(self, ref: RecordRef) -> StoredRecord | None:

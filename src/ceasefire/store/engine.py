@@ -356,6 +356,43 @@ class RecordStore(ABC):
             self._log([replacement, step])
         return transition
 
+    def retire(
+        self,
+        ref: RecordRef,
+        *,
+        successor: RecordRef | None,
+        to_state: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> Transition:
+        with self.unit_of_work():
+            before = self._current_ledger_ids(ref.kind, [ref.id]).get(ref.id)
+            if before is None:
+                raise NotFoundError(f"{ref} is not stored (or was retired already)")
+            after: str | None = None
+            if successor is not None:
+                after = self._current_ledger_ids(successor.kind, [successor.id]).get(successor.id)
+                if after is None or successor == ref:
+                    raise NotFoundError(f"{ref} cannot be retired into {successor}: not stored")
+            digest = hashlib.sha256(f"{before}>{to_state}>{after}".encode()).hexdigest()
+            transition = Transition(
+                id=digest[:20],
+                subject=ref,
+                from_state=CURRENT,
+                to_state=to_state,
+                at=at,
+                actor=actor,
+                reason=reason,
+                successor=successor,
+            )
+            step = encode(transition)
+            change = self._next_change()
+            self._retire(ref, after, change)
+            self._insert([(transition, step)], change + 1)
+            self._log([step])
+        return transition
+
     # -- reading ----------------------------------------------------------------------
 
     def history(self, ref: RecordRef) -> list[StoredRecord]:
