@@ -1,0 +1,182 @@
+"""The three gates two sightings must pass to be candidates for one event (docs/fusion.md).
+
+Every gate is a pairwise test, never "join only when unambiguous": a pairwise rule makes the
+incidents connected components, which are the same whatever order observations arrive in, and
+which only grow or merge as observations are added (the stored ids stay valid). The tests are
+written once, vectorised over arrays of pairs; the scalar forms call the same code on one pair,
+so the fast path and an explanation can never disagree.
+
+- **Category**: equal; or one says only "something happened" (`strike_unspecified`, `other`);
+  or both are drones and one is `unidentified_drone` (the rule of `assess.same_event`).
+- **Place**: great-circle distance <= r1 + r2 + `SPATIAL_TOLERANCE_M`.
+- **Time**: each interval widened on both sides by its precision's tolerance
+  (`TIME_TOLERANCE_S`), the widened intervals overlap (touching counts); equivalently the gap
+  between the unwidened intervals is at most the sum of the two tolerances.
+- **Wide discs**: a sighting whose radius exceeds `WIDE_RADIUS_M` passes no place gate at
+  all: it stays an incident of its own (docs/fusion.md, "Chaining").
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ceasefire.domain.taxonomy import Category
+from ceasefire.domain.timeinterval import TimePrecision
+from ceasefire.fusion.model import Sighting
+
+#: Mean Earth radius (IUGG). A spherical distance errs by under 0.5 %, small against the tens of
+#: metres a geolocated site is uncertain by; the same constant as `assess.same_event`.
+EARTH_RADIUS_M = 6_371_008.8
+
+#: Added to the two radii: two teams geolocating one crater from different imagery, or a
+#: source rounding coordinates to three decimals (about 110 m), put the same site a couple of
+#: hundred metres apart even when each states a tight radius.
+SPATIAL_TOLERANCE_M = 250.0
+
+#: A disc wider than this (about a district) cannot say which of the events inside it a row
+#: reports; such a sighting is never joined (it would chain unrelated incidents together).
+WIDE_RADIUS_M = 25_000.0
+
+_MIN = 60.0
+_HOUR = 3_600.0
+_DAY = 86_400.0
+
+#: How far each interval is widened on both sides, by how finely its source dated it. A
+#: minute-dated geolocation may be the post time rather than the strike time (15 min); an
+#: hour-dated report, the hour it was written (1 h); a day-dated row, a local day whose edges
+#: are off by the time zone or a night that straddles midnight (6 h); coarser dates, a share of
+#: their own length.
+TIME_TOLERANCE_S: MappingProxyType[TimePrecision, float] = MappingProxyType(
+    {
+        TimePrecision.MINUTE: 15 * _MIN,
+        TimePrecision.HOUR: _HOUR,
+        TimePrecision.DAY: 6 * _HOUR,
+        TimePrecision.WEEK: _DAY,
+        TimePrecision.MONTH: 3 * _DAY,
+        TimePrecision.YEAR: 7 * _DAY,
+    }
+)
+
+#: Category codes: the position in `Category` (the arrays carry small integers, not strings).
+CATEGORIES: tuple[Category, ...] = tuple(Category)
+CATEGORY_CODE: MappingProxyType[Category, int] = MappingProxyType(
+    {c: i for i, c in enumerate(CATEGORIES)}
+)
+PRECISIONS: tuple[TimePrecision, ...] = tuple(TimePrecision)
+
+#: Categories that say only "something happened": compatible with every other.
+UNSPECIFIC: frozenset[Category] = frozenset({Category.STRIKE_UNSPECIFIED, Category.OTHER})
+DRONES: frozenset[Category] = frozenset(
+    {
+        Category.ONE_WAY_ATTACK_DRONE,
+        Category.TACTICAL_DRONE,
+        Category.RECONNAISSANCE_DRONE,
+        Category.UNIDENTIFIED_DRONE,
+    }
+)
+
+
+def categories_compatible(x: Category, y: Category) -> bool:
+    """Whether two categories may describe one event (the table of docs/fusion.md)."""
+    if x == y or x in UNSPECIFIC or y in UNSPECIFIC:
+        return True
+    return {x, y} <= DRONES and Category.UNIDENTIFIED_DRONE in (x, y)
+
+
+def _compat_matrix() -> NDArray[np.bool_]:
+    n = len(CATEGORIES)
+    m = np.zeros((n, n), dtype=np.bool_)
+    for i, x in enumerate(CATEGORIES):
+        for j, y in enumerate(CATEGORIES):
+            m[i, j] = categories_compatible(x, y)
+    m.setflags(write=False)
+    return m
+
+
+#: `COMPATIBLE[a, b]`: whether category codes a and b pass the category gate.
+COMPATIBLE: NDArray[np.bool_] = _compat_matrix()
+
+#: Tolerance in seconds by precision code (the position in `TimePrecision`).
+TOLERANCE_BY_CODE: NDArray[np.float64] = np.array(
+    [TIME_TOLERANCE_S[p] for p in PRECISIONS], dtype=np.float64
+)
+
+
+def distance_m(
+    lat1: NDArray[np.float64],
+    lon1: NDArray[np.float64],
+    lat2: NDArray[np.float64],
+    lon2: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Great-circle distance (haversine), element by element."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
+def reach_m(r1: NDArray[np.float64], r2: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The farthest two centres may be apart and still pass the place gate."""
+    return np.asarray(r1 + r2 + SPATIAL_TOLERANCE_M)
+
+
+def gap_s(
+    start1: NDArray[np.float64],
+    end1: NDArray[np.float64],
+    start2: NDArray[np.float64],
+    end2: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Seconds between two unwidened intervals; 0 when they overlap or touch."""
+    return np.asarray(np.maximum(0.0, np.maximum(start1, start2) - np.minimum(end1, end2)))
+
+
+def pass_mask(
+    lat: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    radius: NDArray[np.float64],
+    start: NDArray[np.float64],
+    end: NDArray[np.float64],
+    tolerance: NDArray[np.float64],
+    category: NDArray[np.int8],
+    i: NDArray[np.int64],
+    j: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """Which pairs (i[k], j[k]) pass all three gates (columns as in `fusion.columns`)."""
+    ok = COMPATIBLE[category[i], category[j]]
+    ok &= (radius[i] <= WIDE_RADIUS_M) & (radius[j] <= WIDE_RADIUS_M)
+    ok &= gap_s(start[i], end[i], start[j], end[j]) <= tolerance[i] + tolerance[j]
+    idx = np.flatnonzero(ok)
+    d = distance_m(lat[i[idx]], lon[i[idx]], lat[j[idx]], lon[j[idx]])
+    ok[idx] = d <= reach_m(radius[i[idx]], radius[j[idx]])
+    return ok
+
+
+def _one(values: list[float]) -> NDArray[np.float64]:
+    return np.array(values, dtype=np.float64)
+
+
+def same_place(a: Sighting, b: Sighting) -> bool:
+    """The place gate on one pair (wide discs excluded)."""
+    if max(a.radius_m, b.radius_m) > WIDE_RADIUS_M:
+        return False
+    d = distance_m(_one([a.lat]), _one([a.lon]), _one([b.lat]), _one([b.lon]))
+    return bool(d[0] <= reach_m(_one([a.radius_m]), _one([b.radius_m]))[0])
+
+
+def same_time(a: Sighting, b: Sighting) -> bool:
+    """The time gate on one pair."""
+    g = gap_s(
+        _one([a.start.timestamp()]),
+        _one([a.end.timestamp()]),
+        _one([b.start.timestamp()]),
+        _one([b.end.timestamp()]),
+    )
+    return bool(g[0] <= TIME_TOLERANCE_S[a.precision] + TIME_TOLERANCE_S[b.precision])
+
+
+def is_candidate(a: Sighting, b: Sighting) -> bool:
+    """All three gates on one pair: whether a and b may report one event."""
+    return categories_compatible(a.category, b.category) and same_place(a, b) and same_time(a, b)
