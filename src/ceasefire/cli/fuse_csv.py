@@ -65,7 +65,7 @@ class FuseInput:
         )
 
 
-class _BadRowError(ValueError):
+class _BadRowError(InvalidInputError):
     """One field of one row is unusable; the message says which and why."""
 
 
