@@ -49,3 +49,18 @@ $(BENCH_VENV)/.installed: requirements.lock bench/requirements-bluesky.txt pypro
 .PHONY: bench-deconflict
 bench-deconflict: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/bench_deconflict.py $(BENCH_ARGS)
+
+# Benchmark-only environment for fusion: our runtime lock plus scikit-learn (DBSCAN, the
+# baseline of issue 10). scikit-learn is never a runtime or dev dependency.
+FUSION_BENCH_VENV := .venv-bench-fusion
+$(FUSION_BENCH_VENV)/.installed: requirements.lock bench/requirements-fusion.txt pyproject.toml
+	$(PYTHON) -m venv $(FUSION_BENCH_VENV)
+	$(FUSION_BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FUSION_BENCH_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(FUSION_BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements-fusion.txt
+	$(FUSION_BENCH_VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+.PHONY: bench-fusion
+bench-fusion: $(FUSION_BENCH_VENV)/.installed
+	$(FUSION_BENCH_VENV)/bin/python bench/bench_fusion.py $(BENCH_ARGS)

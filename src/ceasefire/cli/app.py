@@ -9,6 +9,7 @@ from ceasefire.cli.agreement_cmd import agreement_app
 from ceasefire.cli.deconflict import app as deconflict_app
 from ceasefire.cli.demo_cmd import demo
 from ceasefire.cli.errors import exits_on_error
+from ceasefire.cli.fuse_cmd import fuse
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
 from ceasefire.cli.verify_cmd import verify
 
@@ -25,6 +26,7 @@ app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(witness_cli.app, name="witness")
 app.command()(exits_on_error(demo))
 app.command()(exits_on_error(verify))
+app.command()(exits_on_error(fuse))
 
 
 @app.command()

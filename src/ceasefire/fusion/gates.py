@@ -180,3 +180,21 @@ def same_time(a: Sighting, b: Sighting) -> bool:
 def is_candidate(a: Sighting, b: Sighting) -> bool:
     """All three gates on one pair: whether a and b may report one event."""
     return categories_compatible(a.category, b.category) and same_place(a, b) and same_time(a, b)
+
+
+#: Interval lengths (seconds) from which a row counts as dated to the next coarser unit: the
+#: precision of an interval is the coarsest unit it is at least as long as.
+_LENGTH_THRESHOLDS_S = np.array([_HOUR, _DAY, 7 * _DAY, 28 * _DAY, 365 * _DAY], dtype=np.float64)
+
+
+def precision_codes_for_lengths(seconds: NDArray[np.float64]) -> NDArray[np.int8]:
+    """Precision codes for rows that give only an interval (the `fuse --input` CSV): under an
+    hour MINUTE, under a day HOUR, under a week DAY, under 28 days WEEK, under 365 days MONTH,
+    else YEAR. A source that dates by the hour gives hour-long intervals, and so on."""
+    return np.asarray(np.searchsorted(_LENGTH_THRESHOLDS_S, seconds, side="right"), dtype=np.int8)
+
+
+def precision_for_length(seconds: float) -> TimePrecision:
+    """`precision_codes_for_lengths` for one interval."""
+    code = int(precision_codes_for_lengths(np.array([seconds], dtype=np.float64))[0])
+    return PRECISIONS[code]

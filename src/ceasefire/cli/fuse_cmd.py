@@ -1,0 +1,90 @@
+"""`ceasefire fuse`: observations that describe the same event become one incident.
+
+Today the observations come from `--input OBS.csv` (the contract in docs/fusion.md); `--db`
+(stored observations) is to come. Each source is a function that returns fusion columns and
+the problems it met, so adding one is a new `_from_*` function and one branch in `fuse`. The
+output is ``observation_id,incident_id``, one row per distinct observation, sorted by
+observation id, written to a temporary file and renamed, so a reader never sees half of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ceasefire.cli.errors import error_console, print_problems
+from ceasefire.cli.fuse_csv import read_fuse_csv
+from ceasefire.cli.options import output_error
+from ceasefire.domain.errors import InvalidInputError, Problem, UsageError
+from ceasefire.fusion.candidates import candidate_edges
+from ceasefire.fusion.columns import Columns
+from ceasefire.fusion.partition import components, fresh_ids
+
+#: How many bad-row lines are printed before the count of the rest.
+SHOWN = 200
+
+
+def fuse(
+    input_: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="CSV of observations: id,source,t_start,t_end,lat,lon,radius_m,category.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Where to write observation_id,incident_id (CSV)."),
+    ] = Path("incidents.csv"),
+) -> None:
+    """Fuse observations that describe the same event into incidents (docs/fusion.md); bad
+    rows are listed on stderr and skipped."""
+    if input_ is None:
+        raise UsageError("give --input (or --db): the observations to fuse")
+    columns, problems, summary = _from_input(input_)
+    _report(problems)
+    if len(columns) == 0:
+        raise InvalidInputError(f"{input_}: no usable observation ({summary})")
+    incidents = _write(columns, out)
+    typer.echo(f"{len(columns)} observations fused into {incidents} incidents ({summary}) -> {out}")
+
+
+def _from_input(path: Path) -> tuple[Columns, list[Problem], str]:
+    """Columns of the CSV's distinct good rows, its problems, and a summary of the reading."""
+    read = read_fuse_csv(path)
+    bad = sum(1 for p in read.problems if p.severity == "error")
+    summary = (
+        f"{read.rows} rows read, {bad} bad, {read.redeliveries} re-deliveries, "
+        f"{read.corrections} corrections"
+    )
+    return read.columns(), read.problems, summary
+
+
+def _report(problems: list[Problem]) -> None:
+    if not problems:
+        return
+    console = error_console()
+    print_problems(problems[:SHOWN], console)
+    if len(problems) > SHOWN:
+        console.print(f"... and {len(problems) - SHOWN} more problems not shown")
+
+
+def _write(columns: Columns, out: Path) -> int:
+    """Partition `columns` and write the id of each row's incident; returns the incident count."""
+    count, labels = components(len(columns), candidate_edges(columns))
+    names = fresh_ids(columns.ids, labels, count)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(("observation_id", "incident_id"))
+            writer.writerows(zip(columns.ids, (names[k] for k in labels.tolist()), strict=True))
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise output_error("--out", out, exc) from None
+    return count
