@@ -26,9 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ceasefire.domain import Attribution, Incident, Observation, Side
-from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.ingest.geocoded import CONTESTED_BAND_M
 from ceasefire.verify.launch_places import LaunchGround, place_launch_text
+from ceasefire.verify.moments import refused
 from ceasefire.verify.territory import Ground, TerritoryMap, map_day
 
 #: D: within this distance of the line of contact (plus the location's uncertainty) the
@@ -118,7 +118,7 @@ def _by_territory(incident: Incident, territory: TerritoryMap | None) -> _Outcom
     if territory.valid_on != day:
         source = f"incident/{incident.id}"
         reason = f"the map given shows {territory.valid_on}, but the incident's day is {day}"
-        raise InvalidInputError(f"{source}: {reason}", [Problem(source, reason)])
+        raise refused(source, reason)
     if location.lat is None or location.lon is None:
         return _Outcome(None, f"territory: no point to place, only the region {location.region!r}")
     on_map = f"on the map of {day} ({territory.source})"

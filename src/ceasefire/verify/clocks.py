@@ -30,8 +30,8 @@ from ceasefire.domain import (
     Transition,
 )
 from ceasefire.domain.clock import RESPONSE_TIME
-from ceasefire.domain.errors import ConflictError, ForbiddenError, InvalidInputError, Problem
-from ceasefire.verify.moments import as_utc
+from ceasefire.domain.errors import ConflictError, ForbiddenError, InvalidInputError
+from ceasefire.verify.moments import as_utc, refused
 from ceasefire.verify.workflow import CLAUSE_PREFIX
 
 #: The parties a mechanism notifies; an undetermined violation notifies both.
@@ -78,10 +78,10 @@ def start_clocks(verification: Transition, incident: Incident) -> list[ResponseC
     expected = RecordRef(RecordKind.INCIDENT, incident.id)
     if verification.subject != expected:
         reason = f"is about {verification.subject}, not {expected}"
-        raise InvalidInputError(f"{source}: {reason}", [Problem(source, reason)])
+        raise refused(source, reason)
     if verification.to_state != IncidentState.VERIFIED:
         reason = f"moves to {verification.to_state!r}; only a verification starts clocks"
-        raise InvalidInputError(f"{source}: {reason}", [Problem(source, reason)])
+        raise refused(source, reason)
     clauses = violation_clauses(verification)
     if not clauses:
         return []
@@ -103,11 +103,7 @@ def start_clocks(verification: Transition, incident: Incident) -> list[ResponseC
 
 
 def _history_error(clock: ResponseClock, transition: Transition, reason: str) -> InvalidInputError:
-    source = f"history of clock/{clock.id}"
-    return InvalidInputError(
-        f"{source}: transition {transition.id}: {reason}",
-        [Problem(source, reason, pointer=f"transition {transition.id}")],
-    )
+    return refused(f"history of clock/{clock.id}", reason, pointer=f"transition {transition.id}")
 
 
 def clock_state(clock: ResponseClock, history: Sequence[Transition]) -> ClockState:
@@ -155,7 +151,7 @@ def acknowledge(
     ref = clock_ref(clock)
     if not actor.strip() or not organisation.strip():
         reason_text = "the acknowledging actor and organisation must be named"
-        raise InvalidInputError(f"{source}: {reason_text}", [Problem(source, reason_text)])
+        raise refused(source, reason_text)
     if party != clock.notified_party:
         raise ForbiddenError(
             f"{ref}: {actor} ({organisation}) speaks for {party}, but this clock waits for "
@@ -173,7 +169,7 @@ def acknowledge(
             f"acknowledged at {at_utc.isoformat()}, before the clock started "
             f"({clock.started_at.isoformat()})"
         )
-        raise InvalidInputError(f"{source}: {reason_text}", [Problem(source, reason_text)])
+        raise refused(source, reason_text)
     if history and at_utc < history[-1].at:
         raise ConflictError(
             f"{ref}: acknowledgment dated {at_utc.isoformat()}, before the last transition "

@@ -16,5 +16,14 @@ def as_utc(moment: datetime, source: str, field: str) -> datetime:
     """`moment` converted to UTC; a naive one is refused naming `source` and `field`."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         reason = f"time {moment.isoformat()} has no time zone; give an offset or a zone"
-        raise InvalidInputError(f"{source}: {reason}", [Problem(source, reason, field=field)])
+        raise refused(source, reason, field=field)
     return moment.astimezone(UTC)
+
+
+def refused(
+    source: str, reason: str, field: str | None = None, pointer: str | None = None
+) -> InvalidInputError:
+    """The error for one bad input to a verification rule: the Problem names the record
+    (`source`, `pointer`, `field`) and the reason; the detail only says what kind of error."""
+    problem = Problem(source, reason, pointer=pointer, field=field)
+    return InvalidInputError("verification input refused", [problem])

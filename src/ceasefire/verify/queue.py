@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ceasefire.domain import Incident, IncidentState, Transition
-from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.domain.incident import DECIDED_STATES
-from ceasefire.verify.moments import as_utc
+from ceasefire.verify.moments import as_utc, refused
 from ceasefire.verify.workflow import state_of
 
 #: States in which an incident waits for a reviewer.
@@ -75,14 +74,14 @@ def review_queue(
         recorded_utc = as_utc(recorded, source, "recorded_at")
         if history and history[0].subject.id != incident.id:
             reason = f"its history is about {history[0].subject}"
-            raise InvalidInputError(f"{source}: {reason}", [Problem(source, reason)])
+            raise refused(source, reason)
         state = state_of(history)
         if state not in WAITING_STATES:
             continue
         since = _waiting_since(recorded_utc, history)
         if since > now_utc:
             reason = f"waiting since {since.isoformat()}, after now ({now_utc.isoformat()})"
-            raise InvalidInputError(f"{source}: {reason}", [Problem(source, reason)])
+            raise refused(source, reason)
         entries.append(QueueEntry(incident.id, state, since, now_utc - since))
     entries.sort(key=lambda e: (e.waiting_since, e.incident_id))
     return entries

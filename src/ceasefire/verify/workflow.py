@@ -42,10 +42,9 @@ from ceasefire.domain.errors import (
     ConflictError,
     ForbiddenError,
     InvalidInputError,
-    Problem,
 )
 from ceasefire.domain.incident import DECIDED_STATES
-from ceasefire.verify.moments import as_utc
+from ceasefire.verify.moments import as_utc, refused
 
 #: Evidence entries starting with this name the agreement clause a verified incident
 #: violates; `clocks.start_clocks` starts response clocks only for such a verification.
@@ -122,11 +121,7 @@ def transition_id(incident_id: str, sequence: int, to_state: IncidentState) -> s
 
 
 def _history_error(subject: str, transition: Transition, reason: str) -> InvalidInputError:
-    source = f"history of {subject}"
-    return InvalidInputError(
-        f"{source}: transition {transition.id}: {reason}",
-        [Problem(source, reason, pointer=f"transition {transition.id}")],
-    )
+    return refused(f"history of {subject}", reason, pointer=f"transition {transition.id}")
 
 
 def state_of(history: Sequence[Transition]) -> IncidentState:
@@ -165,7 +160,7 @@ def state_of(history: Sequence[Transition]) -> IncidentState:
 
 def _invalid(request: TransitionRequest, field: str, reason: str) -> InvalidInputError:
     source = f"transition request for incident/{request.incident_id}"
-    return InvalidInputError(f"{source}: {field}: {reason}", [Problem(source, reason, field=field)])
+    return refused(source, reason, field=field)
 
 
 def _role(request: TransitionRequest) -> Role:
