@@ -24,6 +24,7 @@ from ceasefire.domain.errors import (
     CeasefireError,
     ConflictError,
     ErrorCode,
+    ForbiddenError,
     ForkDetectedError,
     InvalidInputError,
     NotFoundError,
@@ -86,6 +87,7 @@ FAMILY = [
     (ConflictError, 5, 409),
     (NotFoundError, 6, 404),
     (StorageUnavailableError, 7, 503),
+    (ForbiddenError, 8, 403),
     (CeasefireError, 70, 500),
 ]
 SPECIFIC = [

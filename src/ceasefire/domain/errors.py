@@ -40,6 +40,10 @@ class ErrorCode(StrEnum):
     """The log showed two different histories: evidence of misbehaviour, raise the alarm."""
     STORAGE_UNAVAILABLE = "storage-unavailable"
     """The store could not be read or written (disk full, locked, unreachable); retry later."""
+    FORBIDDEN = "forbidden"
+    """The caller may not do this, however it is asked: a reviewer deciding an incident their own
+    organisation or party reported, a party acknowledging another party's response clock.
+    Retrying unchanged fails again; someone else must act."""
     INTERNAL = "internal"
     """A bug in ceasefire; report it."""
 
@@ -63,6 +67,7 @@ OUTCOMES: dict[ErrorCode, Outcome] = {
     ErrorCode.CONFLICT: Outcome(5, 409, "Conflict with stored state"),
     ErrorCode.NOT_FOUND: Outcome(6, 404, "Not found"),
     ErrorCode.STORAGE_UNAVAILABLE: Outcome(7, 503, "Storage unavailable"),
+    ErrorCode.FORBIDDEN: Outcome(8, 403, "Forbidden"),
     ErrorCode.INTERNAL: Outcome(70, 500, "Internal error"),
 }
 
@@ -185,6 +190,16 @@ class ForkDetectedError(CeasefireError):
 
 class StorageUnavailableError(CeasefireError, RuntimeError):
     code = ErrorCode.STORAGE_UNAVAILABLE
+
+
+class ForbiddenError(CeasefireError, PermissionError):
+    """Refused because of who asks, not what they sent: a rule of independence or ownership.
+
+    Kept apart from `ConflictError` (re-read and retry may work) and `InvalidInputError` (fix
+    the request): here only a different actor can succeed, and a caller must be able to tell.
+    """
+
+    code = ErrorCode.FORBIDDEN
 
 
 def problem_document(error: CeasefireError, instance: str | None = None) -> dict[str, object]:
