@@ -11,7 +11,7 @@ Thresholds are documented in docs/exports.md; a change here changes exported fil
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ceasefire.domain.observation import Location
 from ceasefire.domain.timeinterval import TimeInterval, TimePrecision
@@ -133,10 +133,6 @@ def date_range(interval: TimeInterval) -> tuple[date, date]:
     first = _nearest_midnight(interval.start)
     last = _nearest_midnight(interval.end) - timedelta(days=1)
     return first, max(first, last)
-
-
-def midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), UTC)
 
 
 def priogrid_gid(lat: float, lon: float) -> int:
