@@ -1,5 +1,5 @@
 """The export command's edge: files written whole, read back exactly; the store query once it
-exists (`Store.incidents` is being added by another branch; until then that test skips)."""
+exists."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from ceasefire.domain.errors import InvalidInputError, UsageError
 from ceasefire.domain.incident import FusionLink
 from ceasefire.export import read_acled, read_geojson, read_ucdp
 from ceasefire.store import open_store
-from ceasefire.store.sqlite import SqliteStore
 from export_helpers import real_incidents
 
 READERS = {
@@ -65,9 +64,6 @@ def test_a_missing_store_is_not_found(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-@pytest.mark.skipif(
-    not hasattr(SqliteStore, "incidents"), reason="Store.incidents is not merged yet"
-)
 @pytest.mark.parametrize("fmt", list(ExportFormat))
 def test_the_command_exports_what_the_store_holds(
     fmt: ExportFormat, data: Path, tmp_path: Path

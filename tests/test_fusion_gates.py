@@ -17,7 +17,12 @@ from ceasefire.fusion import (
 )
 from ceasefire.fusion.candidates import candidate_edges
 from ceasefire.fusion.columns import from_sightings
-from ceasefire.fusion.gates import SPATIAL_TOLERANCE_M, TIME_TOLERANCE_S, WIDE_RADIUS_M
+from ceasefire.fusion.gates import (
+    LONG_INTERVAL_S,
+    SPATIAL_TOLERANCE_M,
+    TIME_TOLERANCE_S,
+    WIDE_RADIUS_M,
+)
 from fusion_helpers import sighting, sightings
 
 C = Category
@@ -59,12 +64,34 @@ def test_wide_discs_pass_no_place_gate() -> None:
 
 @pytest.mark.parametrize("precision", list(TimePrecision))
 def test_time_gate_widens_by_precision(precision: TimePrecision) -> None:
-    tolerance_min = (TIME_TOLERANCE_S[precision] + TIME_TOLERANCE_S[TimePrecision.MINUTE]) / 60
+    # An instant (widened by 15 min each way: 30 min) must share half of that, 15 min, with
+    # the hour-long interval widened by its precision's tolerance.
+    tolerance_min = TIME_TOLERANCE_S[precision] / 60
     a = sighting("a", duration_min=60.0, precision=precision)
     assert same_time(a, sighting("b", minutes=60.0 + tolerance_min))
     assert not same_time(a, sighting("c", minutes=60.0 + tolerance_min + 1.0))
     assert same_time(a, sighting("d", minutes=-tolerance_min))
     assert not same_time(a, sighting("e", minutes=-tolerance_min - 1.0))
+
+
+def test_consecutive_days_do_not_share_time_the_same_day_does() -> None:
+    # Local-day intervals as the geocoded adapters make them: Kyiv's and Moscow's day together,
+    # so consecutive days overlap by an hour.
+    def day(id_: str, minutes: float) -> Sighting:
+        return sighting(id_, minutes=minutes, duration_min=25 * 60.0, precision=TimePrecision.DAY)
+
+    monday, tuesday = day("a", -60.0), day("b", 24 * 60.0 - 60.0)
+    assert not same_time(monday, tuesday)
+    assert same_time(monday, day("c", -60.0))
+    assert same_time(monday, sighting("d", minutes=12 * 60.0))  # a timed report that day
+
+
+def test_long_intervals_pass_no_time_gate() -> None:
+    month = sighting("m", minutes=-60.0, duration_min=30 * 24 * 60.0,
+                     precision=TimePrecision.MONTH)
+    assert not same_time(month, sighting("x", minutes=12 * 60.0))
+    two_days = sighting("t", duration_min=LONG_INTERVAL_S / 60, precision=TimePrecision.DAY)
+    assert same_time(two_days, sighting("y", minutes=60.0))
 
 
 def test_all_three_gates() -> None:

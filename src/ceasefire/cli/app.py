@@ -10,6 +10,7 @@ from ceasefire.cli.deconflict import app as deconflict_app
 from ceasefire.cli.demo_cmd import demo
 from ceasefire.cli.errors import exits_on_error
 from ceasefire.cli.fuse_cmd import fuse
+from ceasefire.cli.incidents_cmd import app as incidents_app
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
 from ceasefire.cli.verify_cmd import verify
 
@@ -23,6 +24,7 @@ register_pipeline_commands(app)
 app.add_typer(agreement_app, name="agreement")
 app.add_typer(deconflict_app, name="deconflict")
 app.add_typer(ledger_cli.app, name="ledger")
+app.add_typer(incidents_app, name="incidents")
 app.add_typer(witness_cli.app, name="witness")
 app.command()(exits_on_error(demo))
 app.command()(exits_on_error(verify))

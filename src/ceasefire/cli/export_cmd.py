@@ -3,7 +3,6 @@
 The edge of `ceasefire.export`: read the incidents from a store (read-only: an export never
 writes to the evidence), turn them into text with the pure writers, and write the file in one
 step, so that a reader never sees half an export and a failed run leaves any old file whole.
-Not registered in `cli/app.py` here; the integrator puts it under `ceasefire incidents`.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from typing import Annotated
 import typer
 
 from ceasefire.cli.options import check_db_path, db_file, output_error
-from ceasefire.domain.errors import NotFoundError, StorageUnavailableError
+from ceasefire.domain.errors import NotFoundError
 from ceasefire.domain.incident import Incident
 from ceasefire.export import write_acled, write_geojson, write_ucdp
 from ceasefire.store import Store, open_store
@@ -45,12 +44,7 @@ WRITERS: dict[ExportFormat, Callable[[Sequence[Incident]], str]] = {
 
 def current_incidents(store: Store) -> list[Incident]:
     """The store's current incidents, ordered by id (`Store.incidents`)."""
-    query = getattr(store, "incidents", None)
-    if query is None:
-        # Until the store's incident query is merged, say so instead of failing obscurely.
-        raise StorageUnavailableError("this store cannot list incidents (no Store.incidents)")
-    incidents: list[Incident] = query()
-    return incidents
+    return store.incidents()
 
 
 def write_export(incidents: Sequence[Incident], fmt: ExportFormat, out: Path) -> None:

@@ -1,10 +1,10 @@
 """`ceasefire fuse`: observations that describe the same event become one incident.
 
-Today the observations come from `--input OBS.csv` (the contract in docs/fusion.md); `--db`
-(stored observations) is to come. Each source is a function that returns fusion columns and
-the problems it met, so adding one is a new `_from_*` function and one branch in `fuse`. The
-output is ``observation_id,incident_id``, one row per distinct observation, sorted by
-observation id, written to a temporary file and renamed, so a reader never sees half of it.
+The observations come from `--input OBS.csv` (the contract in docs/fusion.md), written as
+``observation_id,incident_id``, one row per distinct observation sorted by observation id; or
+from the store (`--db`), where the incidents are persisted and the output has one row per
+stored observation (`cli.fuse_db`). Either file is written to a temporary file and renamed,
+so a reader never sees half of it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import typer
 
 from ceasefire.cli.errors import error_console, print_problems
 from ceasefire.cli.fuse_csv import read_fuse_csv
-from ceasefire.cli.options import output_error
+from ceasefire.cli.fuse_db import fuse_db
+from ceasefire.cli.options import output_error, parse_time_option
 from ceasefire.domain.errors import InvalidInputError, Problem, UsageError
 from ceasefire.fusion.candidates import candidate_edges
 from ceasefire.fusion.columns import Columns
@@ -40,9 +41,26 @@ def fuse(
         Path,
         typer.Option("--out", help="Where to write observation_id,incident_id (CSV)."),
     ] = Path("incidents.csv"),
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Fuse the observations stored here and persist the incidents; OUT.csv is then "
+            "observation_id,source,source_record_id,incident_id,independent_sources.",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="With --db: the time the run is recorded at (RFC 3339; default now)."),
+    ] = None,
 ) -> None:
     """Fuse observations that describe the same event into incidents (docs/fusion.md); bad
     rows are listed on stderr and skipped."""
+    if input_ is not None and db is not None:
+        raise UsageError("give --input or --db, not both")
+    if db is not None:
+        fuse_db(db, out, parse_time_option("--at", at))
+        return
     if input_ is None:
         raise UsageError("give --input (or --db): the observations to fuse")
     columns, problems, summary = _from_input(input_)

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ceasefire.cli.errors import exits_on_error
+from ceasefire.cli.export_cmd import export_incidents
 from ceasefire.cli.stores import existing_store
 from ceasefire.domain import Incident, IncidentState, RecordKind, RecordRef
 from ceasefire.domain.errors import NotFoundError
@@ -144,3 +145,4 @@ def _print_detail(d: dict[str, Any]) -> None:
 
 app.command("list")(exits_on_error(list_incidents))
 app.command("show")(exits_on_error(show_incident))
+app.command("export")(exits_on_error(export_incidents))

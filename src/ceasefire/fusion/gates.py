@@ -10,10 +10,14 @@ so the fast path and an explanation can never disagree.
   or both are drones and one is `unidentified_drone` (the rule of `assess.same_event`).
 - **Place**: great-circle distance <= r1 + r2 + `SPATIAL_TOLERANCE_M`.
 - **Time**: each interval widened on both sides by its precision's tolerance
-  (`TIME_TOLERANCE_S`), the widened intervals overlap (touching counts); equivalently the gap
-  between the unwidened intervals is at most the sum of the two tolerances.
-- **Wide discs**: a sighting whose radius exceeds `WIDE_RADIUS_M` passes no place gate at
-  all: it stays an incident of its own (docs/fusion.md, "Chaining").
+  (`TIME_TOLERANCE_S`); the widened intervals must share at least `MIN_SHARED_TIME` of the
+  shorter one. Merely touching is not enough: reports of one place on consecutive days
+  (whose local-day intervals overlap by the hour between Kyiv's and Moscow's midnight) would
+  otherwise chain a city's daily shelling over months into one "incident".
+- **Wide discs, long intervals**: a sighting whose radius exceeds `WIDE_RADIUS_M`, or whose
+  interval is longer than `LONG_INTERVAL_S`, passes no gate at all: it stays an incident of
+  its own (docs/fusion.md, "Chaining"). A report dated "some time that month" contains every
+  day-dated report of its place that month and would chain them all into one.
 """
 
 from __future__ import annotations
@@ -36,9 +40,19 @@ EARTH_RADIUS_M = 6_371_008.8
 #: hundred metres apart even when each states a tight radius.
 SPATIAL_TOLERANCE_M = 250.0
 
-#: A disc wider than this (about a district) cannot say which of the events inside it a row
-#: reports; such a sighting is never joined (it would chain unrelated incidents together).
-WIDE_RADIUS_M = 25_000.0
+#: A disc wider than this (a town and its outskirts) cannot say which of the events inside it
+#: a row reports; such a sighting is never joined (it would chain unrelated incidents
+#: together). UCDP's "within 25 km" grade and coarser stay incidents of their own.
+WIDE_RADIUS_M = 10_000.0
+
+#: An interval longer than this (two days: a local day as the adapters write it is 25 h)
+#: cannot say which of the events inside it a row reports; such a sighting is never joined.
+LONG_INTERVAL_S = 2 * 86_400.0
+
+#: The share of the shorter widened interval two sightings' widened intervals must have in
+#: common. Half: the same day reported twice shares all of it; two consecutive days share an
+#: hour or, widened, well under half; a timed report inside a day-dated one shares all of its.
+MIN_SHARED_TIME = 0.5
 
 _MIN = 60.0
 _HOUR = 3_600.0
@@ -133,6 +147,22 @@ def gap_s(
     return np.asarray(np.maximum(0.0, np.maximum(start1, start2) - np.minimum(end1, end2)))
 
 
+def shares_time(
+    start1: NDArray[np.float64],
+    end1: NDArray[np.float64],
+    tol1: NDArray[np.float64],
+    start2: NDArray[np.float64],
+    end2: NDArray[np.float64],
+    tol2: NDArray[np.float64],
+) -> NDArray[np.bool_]:
+    """The time gate: widened intervals share at least `MIN_SHARED_TIME` of the shorter one."""
+    a0, a1 = start1 - tol1, end1 + tol1
+    b0, b1 = start2 - tol2, end2 + tol2
+    shared = np.minimum(a1, b1) - np.maximum(a0, b0)
+    shorter = np.minimum(a1 - a0, b1 - b0)
+    return np.asarray((shared >= 0.0) & (shared >= MIN_SHARED_TIME * shorter))
+
+
 def pass_mask(
     lat: NDArray[np.float64],
     lon: NDArray[np.float64],
@@ -147,7 +177,8 @@ def pass_mask(
     """Which pairs (i[k], j[k]) pass all three gates (columns as in `fusion.columns`)."""
     ok = COMPATIBLE[category[i], category[j]]
     ok &= (radius[i] <= WIDE_RADIUS_M) & (radius[j] <= WIDE_RADIUS_M)
-    ok &= gap_s(start[i], end[i], start[j], end[j]) <= tolerance[i] + tolerance[j]
+    ok &= (end[i] - start[i] <= LONG_INTERVAL_S) & (end[j] - start[j] <= LONG_INTERVAL_S)
+    ok &= shares_time(start[i], end[i], tolerance[i], start[j], end[j], tolerance[j])
     idx = np.flatnonzero(ok)
     d = distance_m(lat[i[idx]], lon[i[idx]], lat[j[idx]], lon[j[idx]])
     ok[idx] = d <= reach_m(radius[i[idx]], radius[j[idx]])
@@ -167,14 +198,18 @@ def same_place(a: Sighting, b: Sighting) -> bool:
 
 
 def same_time(a: Sighting, b: Sighting) -> bool:
-    """The time gate on one pair."""
-    g = gap_s(
+    """The time gate on one pair (long intervals excluded)."""
+    if max(a.end - a.start, b.end - b.start).total_seconds() > LONG_INTERVAL_S:
+        return False
+    shared = shares_time(
         _one([a.start.timestamp()]),
         _one([a.end.timestamp()]),
+        _one([TIME_TOLERANCE_S[a.precision]]),
         _one([b.start.timestamp()]),
         _one([b.end.timestamp()]),
+        _one([TIME_TOLERANCE_S[b.precision]]),
     )
-    return bool(g[0] <= TIME_TOLERANCE_S[a.precision] + TIME_TOLERANCE_S[b.precision])
+    return bool(shared[0])
 
 
 def is_candidate(a: Sighting, b: Sighting) -> bool:

@@ -4,8 +4,10 @@ Re-running is the normal case: observations arrive, are corrected, and fusion ru
 Stored incident ids are kept (`fusion.fuse.refuse`): an incident that grew is a correction of
 its earlier version (history and ledger keep both); one merged into another is retired into
 it; one whose observations now belong elsewhere is retired as dissolved. A new incident gets
-a `reported` transition, and one that reaches two independent sources a `corroborated` one,
-so the review queue knows since when each waits, and the ledger says so.
+a creation transition (``new -> reported``), and one that reaches two independent sources the
+workflow's move to `corroborated`, so the review queue knows since when each waits, and the
+ledger says so. A correction that later leaves an incident with one source does not move it
+back: a reviewer decides that (docs/monitoring.md).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from ceasefire.fusion.fuse import refuse
 from ceasefire.fusion.gates import categories_compatible
 from ceasefire.monitoring.build import Attributor, incident_of, sighting_of
 from ceasefire.monitoring.supporting import UnitOf, link_supporting
-from ceasefire.monitoring.views import last_workflow_state
+from ceasefire.monitoring.workflow_history import NEW, created_at, workflow_moves
 from ceasefire.store import Store
+from ceasefire.verify.workflow import Role, TransitionRequest, decide, state_of
 
 SYSTEM = "system"
 MERGED = "merged"
@@ -56,34 +59,34 @@ class FusionRun:
         return {o: i for i in self.incidents for o in i.observation_ids}
 
 
-def _state_step(
-    incident: Incident, state: IncidentState | None, at: datetime
-) -> Transition | None:
-    """The pipeline's own workflow step for an incident, if one is due."""
-    ref = RecordRef(RecordKind.INCIDENT, incident.id)
-    if state is None:
-        target = IncidentState.CORROBORATED if incident.corroborated else IncidentState.REPORTED
-        source = "new"
-    elif state is IncidentState.REPORTED and incident.corroborated:
-        target, source = IncidentState.CORROBORATED, str(state)
-    else:
-        return None
-    reason = (
-        f"{incident.independent_sources} independent sources"
-        if target is IncidentState.CORROBORATED
-        else "fused from observations; not yet corroborated by a second independent source"
-    )
+def _creation(incident: Incident, at: datetime) -> Transition:
+    """The record that fusion created the incident: where its workflow and its wait begin."""
     return Transition(
-        id=f"{incident.id}:{source}>{target}",
-        subject=ref,
-        from_state=source,
-        to_state=str(target),
+        id=f"{incident.id}:{NEW}>{IncidentState.REPORTED}",
+        subject=RecordRef(RecordKind.INCIDENT, incident.id),
+        from_state=NEW,
+        to_state=str(IncidentState.REPORTED),
         at=at,
         actor=SYSTEM,
-        reason=reason,
-        organisation="",
+        reason="fused from observations",
         evidence=tuple(f"observation/{o}" for o in incident.observation_ids),
     )
+
+
+def _corroboration(incident: Incident, history: list[Transition], at: datetime) -> Transition:
+    """The pipeline's move reported -> corroborated, under the workflow's own rules."""
+    groups = "; ".join(g.reason for g in incident.sources)
+    request = TransitionRequest(
+        incident_id=incident.id,
+        to_state=IncidentState.CORROBORATED,
+        actor=SYSTEM,
+        organisation="",
+        role=str(Role.SYSTEM),
+        reason=f"{incident.independent_sources} independent sources ({groups})",
+        evidence=tuple(f"observation/{o}" for o in incident.observation_ids),
+        at=at,
+    )
+    return decide(request, history, frozenset())
 
 
 def fuse_stored(
@@ -136,12 +139,14 @@ def fuse_stored(
                 RecordRef(RecordKind.INCIDENT, gone), successor=None, to_state=DISSOLVED,
                 actor=SYSTEM, at=at, reason="its observations were corrected into other incidents",
             ))
-        steps = []
+        steps: list[Transition] = []
         for incident in incidents:
             moves = store.transitions(RecordRef(RecordKind.INCIDENT, incident.id))
-            step = _state_step(incident, last_workflow_state(moves), at)
-            if step is not None:
-                steps.append(step)
+            if created_at(moves) is None:
+                steps.append(_creation(incident, at))
+            history = workflow_moves(moves)
+            if incident.corroborated and state_of(history) is IncidentState.REPORTED:
+                steps.append(_corroboration(incident, history, at))
         store.add_records(steps)
         transitions += steps
     support_rows = {link.observation_id for links in support.links.values() for link in links}

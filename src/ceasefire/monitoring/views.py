@@ -10,23 +10,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from ceasefire.domain import Incident, IncidentState, Observation, ResponseClock, Transition
+from ceasefire.monitoring.workflow_history import workflow_moves
+from ceasefire.verify.workflow import state_of
 
 View = dict[str, Any]
 
 
-def last_workflow_state(moves: Sequence[Transition]) -> IncidentState | None:
-    """The workflow state a history reached, None before the first workflow move
-    (corrections and merges are transitions too, but not workflow moves)."""
-    states = {str(s) for s in IncidentState}
-    for move in reversed(moves):
-        if move.to_state in states:
-            return IncidentState(move.to_state)
-    return None
-
-
 def workflow_state(moves: Sequence[Transition]) -> IncidentState:
-    """The workflow state a history reached; `reported` before any workflow move."""
-    return last_workflow_state(moves) or IncidentState.REPORTED
+    """The workflow state an incident's transitions (all of them, as the store keeps them)
+    reach: `reported` before any workflow move."""
+    return state_of(workflow_moves(moves))
 
 
 def incident_row(incident: Incident, state: IncidentState) -> View:
