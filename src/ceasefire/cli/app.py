@@ -12,6 +12,7 @@ from ceasefire.cli.errors import exits_on_error
 from ceasefire.cli.fuse_cmd import fuse
 from ceasefire.cli.incidents_cmd import app as incidents_app
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
+from ceasefire.cli.review_cmd import clocks_app, review_app
 from ceasefire.cli.verify_cmd import verify
 
 app = typer.Typer(
@@ -25,6 +26,8 @@ app.add_typer(agreement_app, name="agreement")
 app.add_typer(deconflict_app, name="deconflict")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(incidents_app, name="incidents")
+app.add_typer(review_app, name="review")
+app.add_typer(clocks_app, name="clocks")
 app.add_typer(witness_cli.app, name="witness")
 app.command()(exits_on_error(demo))
 app.command()(exits_on_error(verify))

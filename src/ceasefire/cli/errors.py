@@ -149,3 +149,10 @@ def _internal(bug: Exception) -> typer.Exit:
     console.print(escape("".join(traceback.format_exception(bug))), end="")
     detail = f"{type(bug).__name__}: {bug} (a bug in ceasefire; please report it)"
     return exit_with(CeasefireError(detail), console)
+
+
+def wide_console() -> Console:
+    """A console for tables of ids: on a terminal its own width; piped, wide enough that no
+    id is cut (a cut id cannot be pasted into the next command)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=220)

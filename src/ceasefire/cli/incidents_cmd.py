@@ -7,10 +7,9 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from ceasefire.cli.errors import exits_on_error
+from ceasefire.cli.errors import exits_on_error, wide_console
 from ceasefire.cli.export_cmd import export_incidents
 from ceasefire.cli.stores import existing_store
 from ceasefire.domain import Incident, IncidentState, RecordKind, RecordRef
@@ -67,7 +66,7 @@ def list_incidents(
             str(row["observations"]), str(row["independent_sources"]), row["side"],
             f"{row['confidence']:.2f}",
         )
-    Console().print(table)
+    wide_console().print(table)
 
 
 def show_incident(
