@@ -39,7 +39,8 @@ def test_fuse_db_writes_one_row_per_stored_observation(tmp_path: Path) -> None:
     ]
     assert len(rows) == len({r["observation_id"] for r in rows}) == 2511
     unfused = [r for r in rows if not r["incident_id"]]  # no point: not fused
-    assert len(unfused) == 2 and all(r["independent_sources"] == "" for r in unfused)
+    assert len(unfused) == 2
+    assert all(r["independent_sources"] == "" for r in unfused)
     fused = [r for r in rows if r["incident_id"]]
     incidents = json.loads(_invoke("incidents", "list", "--db", str(db), "--json"))
     assert {r["incident_id"] for r in fused} == {i["id"] for i in incidents}
@@ -56,7 +57,8 @@ def test_review_and_clocks_from_the_command_line(tmp_path: Path) -> None:
     waiting = json.loads(_invoke("review", "queue", "--db", str(db), "--json",
                                  "--now", "2026-11-25T12:00:00Z"))
     corroborated = [w for w in waiting if w["state"] == "corroborated"]
-    assert corroborated and all(w["age_s"] == 7200.0 for w in waiting)
+    assert corroborated
+    assert all(w["age_s"] == 7200.0 for w in waiting)
     target = corroborated[0]["incident_id"]
     refused = RUN.invoke(app, ["review", "transition", target, "--db", str(db), "--to",
                                "verified", "--actor", "r1", "--org", "mission-osint",
@@ -73,7 +75,8 @@ def test_review_and_clocks_from_the_command_line(tmp_path: Path) -> None:
     assert [h["to"] for h in shown["history"]][-1] == "verified"
     assert len(shown["clocks"]) == len(decided["clocks"])
     late = RUN.invoke(app, ["clocks", "check", "--db", str(db), "--now", "2026-11-26T13:00:00Z"])
-    assert late.exit_code == 1 and "ALERT" in late.stdout
+    assert late.exit_code == 1
+    assert "ALERT" in late.stdout
     clocks = json.loads(_invoke("clocks", "--db", str(db), "--now", "2026-11-26T13:00:00Z",
                                 "--json"))
     assert {c["state"] for c in clocks if c["track"] == "diplomatic"} == {"overdue"}
