@@ -1,7 +1,8 @@
 """`ceasefire demo`: the main job end to end on the bundled real data.
 
 Ingest every bundled source into a fresh SQLite store whose evidence ledger commits to every
-observation and finding, assess every shipped agreement, sign a checkpoint, verify the whole
+observation and finding, assess every shipped agreement, fuse the observations into incidents
+(with their workflow's first steps, also in the ledger), sign a checkpoint, verify the whole
 ledger, export one finding's evidence bundle and check it offline, then write the report.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ceasefire.cli.errors import error_console
@@ -24,10 +26,15 @@ from ceasefire.domain.errors import VerificationFailedError
 from ceasefire.ledger.bundle import make_bundle, verify_bundle
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Signer
+from ceasefire.monitoring.fusion_run import fuse_stored
+from ceasefire.monitoring.review import queue
+from ceasefire.monitoring.setup import bundled_attributor, bundled_unit_of
+from ceasefire.monitoring.summary import MonitoringSummary, summarise_monitoring
 from ceasefire.paths import bundled_sources, shipped_agreements
 from ceasefire.pipeline import Assessment, assess_stored
 from ceasefire.records import encode
 from ceasefire.report.markdown import LedgerSummary, render_report
+from ceasefire.report.monitoring_md import monitoring_section
 from ceasefire.store import open_store
 from ceasefire.store.audit import trusted_observations
 
@@ -81,6 +88,31 @@ def _seal(
     )
 
 
+def _print_monitoring(console: Console, s: MonitoringSummary) -> None:
+    o = s.overlap
+    console.print(
+        f"incidents: {s.fused_observations} observations with a point fused into {s.incidents}"
+        f" incidents, {s.corroborated} corroborated by >= 2 independent sources;"
+        f" {s.supporting_rows} bulletin rows support {s.supported_incidents} of them"
+    )
+    console.print(
+        f"bellingcat/cir: {o.bellingcat_rows} Bellingcat and {o.cir_rows} CIR rows fused into"
+        f" {o.shared_incidents} shared incidents; {o.same_post_pairs} pairs cite the same post,"
+        f" counted twice: {o.counted_twice}; corroborated only by the other feed:"
+        f" {o.corroborated_only_by_other_feed}"
+    )
+    for incident in s.examples:
+        console.print(
+            f"  e.g. {incident.id}: {incident.category} {incident.interval.start:%Y-%m-%d}"
+            f" {incident.location.region}, {len(incident.observation_ids)} observations,"
+            f" {incident.independent_sources} sources: "
+            + "; ".join(g.reason[:90] for g in incident.sources[:2])
+        )
+    console.print(
+        f"review queue: {s.waiting} incidents wait ({s.waiting_corroborated} corroborated)"
+    )
+
+
 def demo(
     out: Annotated[Path, typer.Option(help="Where to write the Markdown report.")] = Path(
         "reports/demo.md"
@@ -104,7 +136,7 @@ def demo(
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
         ) as progress:
-            task = progress.add_task("demo", total=len(sources) + len(agreements) + 1)
+            task = progress.add_task("demo", total=len(sources) + len(agreements) + 2)
             for path in sources:
                 progress.update(task, description=f"ingest {path.name}")
                 ingest_or_exit(store, [path], None)
@@ -114,6 +146,12 @@ def demo(
                 progress.update(task, description=f"assess {agreement.name}")
                 assessments.append(assess_stored(store, agreement, observations))
                 progress.advance(task)
+            progress.update(task, description="fuse observations into incidents")
+            moment = datetime.now(UTC)
+            run = fuse_stored(store, unit_of=bundled_unit_of(), attributor=bundled_attributor(),
+                              at=moment)
+            monitoring = summarise_monitoring(run, [e for e, _ in queue(store, moment)])
+            progress.advance(task)
             progress.update(task, description="checkpoint and verify the ledger")
             out.parent.mkdir(parents=True, exist_ok=True)
             ledger.refresh()  # the store's writes went through its own view of the ledger
@@ -122,7 +160,8 @@ def demo(
         stored = store.count_observations()
     finally:
         store.close()
-    out.write_text(render_report(assessments, datetime.now(UTC), sealed), encoding="utf-8")
+    report = render_report(assessments, datetime.now(UTC), sealed, monitoring_section(monitoring))
+    out.write_text(report, encoding="utf-8")
     for result in assessments:
         violation = result.summary.totals[Verdict.VIOLATION]
         possible = result.summary.totals[Verdict.POSSIBLE]
@@ -134,10 +173,13 @@ def demo(
             f"({violation.launched} launched), {possible.findings} possible "
             f"({possible.launched} launched)"
         )
+    _print_monitoring(console, monitoring)
     console.print(
         f"ledger: {sealed.size} records, root {sealed.root_hex[:16]}..., "
         f"verify {'ok' if sealed.verified else 'FAILED: ' + sealed.verify_reason}"
     )
     typer.echo(f"{stored} observations stored in {db}; report written to {out}")
+    typer.echo(f"explore: ceasefire incidents list --db {db} --min-sources 2;"
+               f" ceasefire review queue --db {db}")
     if not sealed.verified:
         raise VerificationFailedError(f"the demo ledger does not verify: {sealed.verify_reason}")

@@ -56,7 +56,8 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+def table_lines(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """A Markdown table, cells escaped."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines
@@ -175,20 +176,20 @@ def agreement_section(assessment: Assessment) -> list[str]:
         ]
         for verdict, totals in assessment.summary.totals.items()
     ]
-    lines += _table(["verdict", "findings", "launched", "destroyed", "by source"], summary)
+    lines += table_lines(["verdict", "findings", "launched", "destroyed", "by source"], summary)
     lines += evidence_basis_lines(assessment)
     weapon_rows = _weapon_rows(assessment)
     lines += ["", "### Air Force bulletin rows by weapon model", ""]
     if weapon_rows:
         header = ["verdict", "source", "category", "model", "rows", "launched", "destroyed"]
-        lines += _table(header, weapon_rows)
+        lines += table_lines(header, weapon_rows)
     else:
         lines.append("No bulletin row falls in this window.")
     geocoded, total = _geocoded_rows(assessment)
     lines += ["", "### Geocoded incidents", ""]
     if geocoded:
         header = ["verdict", "source", "date", "precision", "place", "category", "km to line"]
-        lines += _table([*header, "description"], geocoded)
+        lines += table_lines([*header, "description"], geocoded)
         if total > len(geocoded):
             lines.append(f"\n({total - len(geocoded)} more not shown; `ceasefire assess --json`)")
     else:
@@ -267,8 +268,12 @@ def ledger_section(sealed: LedgerSummary) -> list[str]:
 
 
 def render_report(
-    assessments: Sequence[Assessment], generated: datetime, sealed: LedgerSummary | None = None
+    assessments: Sequence[Assessment],
+    generated: datetime,
+    sealed: LedgerSummary | None = None,
+    extra: Sequence[str] = (),
 ) -> str:
+    """The report; `extra` lines (the monitoring section) come before the ledger's."""
     lines = [
         "# ceasefire: assessment of the shipped agreements on the bundled real data",
         "",
@@ -295,10 +300,11 @@ def render_report(
         "settlement) counts what *would have been* a violation; its status column says so.",
         "",
     ]
-    lines += _table(header, overview)
+    lines += table_lines(header, overview)
     lines.append("")
     for assessment in assessments:
         lines += agreement_section(assessment)
+    lines += extra
     if sealed is not None:
         lines += ledger_section(sealed)
     return "\n".join(lines)
