@@ -19,7 +19,7 @@ from ceasefire.domain.timeinterval import TimeInterval
 
 
 class IncidentState(StrEnum):
-    """Where an incident stands in verification (docs/monitoring.md has the diagram)."""
+    """Where an incident stands in verification (docs/verification.md has the diagram)."""
 
     REPORTED = "reported"
     """Fused from observations, at most one independent source."""
