@@ -11,6 +11,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ceasefire.domain.incident import FusionLink, SourceGroup
+
+__all__ = ["FusedIncident", "FusionLink", "Join", "Sighting", "SourceGroup"]
 from ceasefire.domain.taxonomy import Category
 from ceasefire.domain.timeinterval import TimePrecision
 
@@ -53,31 +56,9 @@ class Sighting:
             raise ValueError(f"radius {self.radius_m} m must be finite and >= 0")
 
 
-@dataclass(frozen=True, slots=True)
-class Join:
-    """Why one observation joined its incident: the spanning-tree edge that connected it.
-
-    `reach_m` is the spatial gate the pair passed (radii plus tolerance, `distance_m <= reach_m`);
-    `gap_s` the time between the unwidened intervals (0 when they overlap), which passed because
-    it is at most `tolerance_s`.
-    """
-
-    observation_id: str
-    partner_id: str
-    distance_m: float
-    reach_m: float
-    gap_s: float
-    tolerance_s: float
-    categories: tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class SourceGroup:
-    """One independent source within an incident, with the reason its members count once."""
-
-    observation_ids: tuple[str, ...]
-    sources: tuple[str, ...]
-    reason: str
+#: Why one observation joined its incident: the spanning-tree edge that connected it. The
+#: domain's record of it, so that the reasoning fusion gives is the reasoning an incident keeps.
+Join = FusionLink
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ceasefire.domain import (
     Attribution,
-    FusionLink,
     Incident,
     Location,
     Observation,
-    SourceGroup,
     SupportingLink,
     TimeInterval,
     TimePrecision,
@@ -70,11 +68,7 @@ def incident_of(
         category=fused.category,
         confidence=fused.confidence,
         independent_sources=fused.independent_sources,
-        links=tuple(
-            FusionLink(j.observation_id, j.partner_id, j.distance_m, j.reach_m, j.gap_s,
-                       j.tolerance_s, j.categories)
-            for j in fused.joins
-        ),
-        sources=tuple(SourceGroup(g.observation_ids, g.sources, g.reason) for g in fused.sources),
+        links=fused.joins,
+        sources=fused.sources,
         supporting=tuple(supporting),
     )
