@@ -35,6 +35,7 @@ from ceasefire.pipeline import Assessment, assess_stored
 from ceasefire.records import encode
 from ceasefire.report.markdown import LedgerSummary, render_report
 from ceasefire.report.monitoring_md import monitoring_section
+from ceasefire.verify.territory import map_day
 from ceasefire.store import open_store
 from ceasefire.store.audit import trusted_observations
 
@@ -103,7 +104,7 @@ def _print_monitoring(console: Console, s: MonitoringSummary) -> None:
     )
     for incident in s.examples:
         console.print(
-            f"  e.g. {incident.id}: {incident.category} {incident.interval.start:%Y-%m-%d}"
+            f"  e.g. {incident.id}: {incident.category} {map_day(incident.interval)}"
             f" {incident.location.region}, {len(incident.observation_ids)} observations,"
             f" {incident.independent_sources} sources: "
             + "; ".join(g.reason[:90] for g in incident.sources[:2])

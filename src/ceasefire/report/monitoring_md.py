@@ -6,13 +6,14 @@ from __future__ import annotations
 from ceasefire.domain import Incident
 from ceasefire.monitoring.summary import MonitoringSummary
 from ceasefire.report.markdown import table_lines
+from ceasefire.verify.territory import map_day
 
 
 def _example(incident: Incident) -> list[str]:
     loc = incident.location
     lines = [
-        f"**{incident.id}** — {incident.category}, {incident.interval.start:%Y-%m-%d}"
-        f" ({incident.interval.precision}), {loc.region or 'no oblast'}"
+        f"**{incident.id}** — {incident.category}, {map_day(incident.interval)} (Kyiv date,"
+        f" dated to the {incident.interval.precision}), {loc.region or 'no oblast'}"
         f" ({loc.lat:.4f}, {loc.lon:.4f} ± {loc.uncertainty_m:.0f} m):"
         f" {len(incident.observation_ids)} observations,"
         f" {incident.independent_sources} independent sources,"
