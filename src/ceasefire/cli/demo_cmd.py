@@ -35,9 +35,9 @@ from ceasefire.pipeline import Assessment, assess_stored
 from ceasefire.records import encode
 from ceasefire.report.markdown import LedgerSummary, render_report
 from ceasefire.report.monitoring_md import monitoring_section
-from ceasefire.verify.territory import map_day
 from ceasefire.store import open_store
 from ceasefire.store.audit import trusted_observations
+from ceasefire.verify.territory import map_day
 
 DEMO_ORIGIN = "ceasefire.demo/ledger"
 
