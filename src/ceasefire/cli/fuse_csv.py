@@ -281,17 +281,11 @@ def _sorted_groups(ids: list[str]) -> tuple[IntArray, NDArray[np.bool_]]:
     return order, first
 
 
-class _IrregularError(Exception):
-    """The file needs the row-wise reader: a row spanning lines, bad UTF-8, a CSV error."""
-
-
 def read_fuse_csv(path: Path) -> FuseInput:
     """What `read_fuse_csv_rowwise` returns, computed a chunk of rows and a column at a time
     (module docstring); a file the chunks cannot read exactly goes through the reference."""
-    try:
-        return _read_bulk(path)
-    except _IrregularError:
-        return read_fuse_csv_rowwise(path)
+    bulk = _read_bulk(path)
+    return read_fuse_csv_rowwise(path) if bulk is None else bulk
 
 
 IntArray = NDArray[np.int64]
@@ -310,7 +304,9 @@ class _Chunks:
     rows: int = 0
 
 
-def _read_bulk(path: Path) -> FuseInput:
+def _read_bulk(path: Path) -> FuseInput | None:
+    """The file read in blocks; None when only the row-wise reader can read it exactly (a
+    quoted field open at a block's end, bytes that are not UTF-8, a CSV syntax error)."""
     name = str(path)
     got = _Chunks()
     with open_text(path, InputKind.SOURCE, "utf-8-sig") as handle, _collector_paused():
@@ -324,7 +320,7 @@ def _read_bulk(path: Path) -> FuseInput:
                 _convert(got, rows, at, width, name)
                 line += rows.count
         except (csv.Error, UnicodeDecodeError):
-            raise _IrregularError from None
+            return None
         return _distinct(got, name)
 
 
