@@ -11,7 +11,15 @@ One run, one fixed seed:
    events can never pass the gates together), 1-5 reports per event, 60 % geolocated sites
    (100-1,000 m, minute or hour dated), 30 % town level (2-5 km, day dated), 10 % wider
    (5-6.5 km, day dated), each report within half its radius of the event, 5 % of rows
-   re-delivered;
+   re-delivered. What makes the reports of one event pass the gates of `fusion/gates.py`
+   (checked again after the time gate became "share half of the shorter widened interval"
+   and discs over 10 km and intervals over 2 days stopped joining): a minute-dated report is
+   posted within 5 minutes of the strike, so two of them, each widened by 15 min to 30 min,
+   share at least 19 min (15 needed); an hour-dated report names the strike's hour; a
+   day-dated report its UTC day (24 h, under the 2-day limit), which contains the timed
+   reports; every radius
+   is at most 6.5 km, under `WIDE_RADIUS_M`. Real posts can be later than 5 minutes; the
+   generator does not model them, because the gates would (rightly) not join them either;
 2. runs the whole `ceasefire fuse --input` CLI in a subprocess (CSV parsing included) and
    reads its peak resident set (GNU time), also at n/10 to show how memory grows;
 3. checks that the known partition is recovered exactly: every event one incident, nothing

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -24,6 +25,9 @@ from ceasefire.domain.errors import InvalidInputError, Problem, UsageError
 from ceasefire.fusion.candidates import candidate_edges
 from ceasefire.fusion.columns import Columns
 from ceasefire.fusion.partition import components, fresh_ids
+
+#: Characters that make `csv.writer` quote a field (or refuse it).
+_QUOTED = (",", '"', "\r", "\n", "\0")
 
 #: How many bad-row lines are printed before the count of the rest.
 SHOWN = 200
@@ -91,6 +95,19 @@ def _report(problems: list[Problem]) -> None:
         console.print(f"... and {len(problems) - SHOWN} more problems not shown")
 
 
+def _write_rows(handle: TextIO, ids: Sequence[str], incidents: Sequence[str]) -> None:
+    """The CSV `csv.writer` would write; joined as text when no field needs quoting (no
+    comma, quote, line break or NUL: incident ids never do), several times faster."""
+    joined = "".join(ids)
+    if not any(c in joined for c in _QUOTED):
+        handle.write("observation_id,incident_id\n")
+        handle.writelines(f"{a},{b}\n" for a, b in zip(ids, incidents, strict=True))
+        return
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(("observation_id", "incident_id"))
+    writer.writerows(zip(ids, incidents, strict=True))
+
+
 def _write(columns: Columns, out: Path) -> int:
     """Partition `columns` and write the id of each row's incident; returns the incident count."""
     count, labels = components(len(columns), candidate_edges(columns))
@@ -98,9 +115,7 @@ def _write(columns: Columns, out: Path) -> int:
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(("observation_id", "incident_id"))
-            writer.writerows(zip(columns.ids, (names[k] for k in labels.tolist()), strict=True))
+            _write_rows(handle, columns.ids, [names[k] for k in labels.tolist()])
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
