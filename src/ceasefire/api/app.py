@@ -18,8 +18,10 @@ from ceasefire import __version__
 from ceasefire.agreement.loader import load_agreement
 from ceasefire.api.accounts import Accounts, utc_now
 from ceasefire.api.audit import Auditor
+from ceasefire.api.auth import public_paths
 from ceasefire.api.config import ServiceConfig
-from ceasefire.api.limits import LimitsMiddleware, RateLimiter
+from ceasefire.api.gate import GateMiddleware
+from ceasefire.api.limits import RateLimiter
 from ceasefire.api.problems import install_problem_handlers
 from ceasefire.api.routes import clocks, incidents, meta
 from ceasefire.api.services import Services
@@ -62,8 +64,9 @@ def create_app(
     app.include_router(incidents.router)
     app.include_router(clocks.router)
     app.add_middleware(
-        LimitsMiddleware,
-        max_body_bytes=config.max_body_bytes,
+        GateMiddleware,
+        services=app.state.services,
         limiter=RateLimiter(config.rate_per_minute),
+        public_paths=public_paths(app),
     )
     return app

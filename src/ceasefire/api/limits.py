@@ -1,28 +1,25 @@
 """Abuse limits: request body size and per-token request rate, enforced before any route runs.
 
-Why as raw ASGI middleware: a body limit must refuse a large upload *before* it is read into
-memory, and a rate limit must refuse a flood before it costs a token look-up or a store read;
-both therefore sit outside FastAPI's routing and answer with their own problem documents.
+Why in the ASGI gate (`ceasefire.api.gate`) rather than in routes: a body limit must refuse a
+large upload *before* it is read into memory, and a rate limit must refuse a flood before it
+costs a store read; both therefore act before FastAPI's routing.
 
-The rate limit is a token bucket per key (the SHA-256 of the bearer token, or the client's
-address when there is none): `rate_per_minute` requests fill it, and it refills continuously,
+The rate limit is a token bucket per key (the token's id, or the client's address when the
+request carries no valid token): `rate_per_minute` requests fill it, and it refills continuously,
 so a client is refused only when it has sustained more than its rate. The bucket arithmetic
 is pure (`Bucket.take`), so its behaviour is tested without a clock.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope
 
-from ceasefire.api.problems import problem_response
-from ceasefire.domain.errors import RateLimitedError, TooLargeError, UsageError
+from ceasefire.domain.errors import TooLargeError
 
 #: Buckets kept at most; past this, full (idle) buckets are dropped, so a scan with many
 #: invalid tokens cannot grow memory without bound.
@@ -72,76 +69,48 @@ class RateLimiter:
             self._buckets.clear()
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
+def header(scope: Scope, name: bytes) -> bytes | None:
+    """The first value of header `name` (lower case) in an ASGI scope."""
     for key, value in scope.get("headers", ()):
         if key.lower() == name:
             return bytes(value)
     return None
 
 
-def rate_key(scope: Scope) -> str:
-    """Whom a request counts against: its bearer token (hashed), else its client address."""
-    authorization = _header(scope, b"authorization")
-    if authorization:
-        return "token:" + hashlib.sha256(authorization).hexdigest()
+def client_address(scope: Scope) -> str:
     client = scope.get("client")
-    return "address:" + (str(client[0]) if client else "unknown")
+    return str(client[0]) if client else "unknown"
 
 
-class LimitsMiddleware:
-    """Refuse oversized bodies (413) and callers over their rate (429), as problems."""
+def declared_size(scope: Scope) -> int | None:
+    """The Content-Length, None when absent; -1 when it is no byte count."""
+    declared = header(scope, b"content-length")
+    if declared is None:
+        return None
+    try:
+        size = int(declared)
+    except ValueError:
+        return -1
+    return size if size >= 0 else -1
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, limiter: RateLimiter) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.limiter = limiter
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path = str(scope.get("path", ""))
-        wait = self.limiter.take(rate_key(scope))
-        if wait > 0.0:
-            seconds = max(1, math.ceil(wait))
-            error = RateLimitedError(
-                f"more than {self.limiter.capacity:.0f} requests a minute; retry in"
-                f" {seconds} s", seconds,
-            )
-            await problem_response(error, path)(scope, receive, send)
-            return
-        declared = _header(scope, b"content-length")
-        if declared is not None:
-            try:
-                size = int(declared)
-            except ValueError:
-                size = -1
-            if size < 0:
-                bad = UsageError(f"Content-Length {declared[:40]!r} is not a byte count")
-                await problem_response(bad, path)(scope, receive, send)
-                return
-            if size > self.max_body_bytes:
-                await problem_response(self._too_large(size), path)(scope, receive, send)
-                return
-        await self.app(scope, self._counting(receive), send)
+def too_large(limit: int, size: int | None) -> TooLargeError:
+    got = "more" if size is None else f"{size}"
+    return TooLargeError(f"the request body has {got} bytes; at most {limit} are accepted")
 
-    def _too_large(self, size: int | None) -> TooLargeError:
-        got = "more" if size is None else f"{size}"
-        return TooLargeError(
-            f"the request body has {got} bytes; at most {self.max_body_bytes} are accepted"
-        )
 
-    def _counting(self, receive: Receive) -> Receive:
-        """A body sent without Content-Length (chunked) is counted as it arrives."""
-        seen = 0
+def counting(receive: Receive, limit: int) -> Receive:
+    """A body sent without Content-Length (chunked) is counted as it arrives and refused once
+    it passes `limit`, before the rest is read."""
+    seen = 0
 
-        async def wrapped() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_body_bytes:
-                    raise self._too_large(None)
-            return message
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise too_large(limit, None)
+        return message
 
-        return wrapped
+    return wrapped
