@@ -21,9 +21,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ceasefire.api.limits import (
     RateLimiter,
     client_address,
-    counting,
     declared_size,
     header,
+    read_bounded,
+    replay,
     too_large,
 )
 from ceasefire.api.problems import problem_response
@@ -93,4 +94,10 @@ class GateMiddleware:
             await problem_response(too_large(limit, size), path)(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
-        await self.app(scope, counting(receive, limit), send)
+        if size is None:
+            body = await read_bounded(receive, limit)
+            if body is None:
+                await problem_response(too_large(limit, None), path)(scope, receive, send)
+                return
+            receive = replay(body, receive)
+        await self.app(scope, receive, send)

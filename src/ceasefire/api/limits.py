@@ -1,5 +1,8 @@
 """Abuse limits: request body size and per-token request rate, enforced before any route runs.
 
+A body with a Content-Length is bounded by it (the server reads no more than it declares), so
+only the declared size is checked; a chunked body is read here up to the limit and replayed.
+
 Why in the ASGI gate (`ceasefire.api.gate`) rather than in routes: a body limit must refuse a
 large upload *before* it is read into memory, and a rate limit must refuse a flood before it
 costs a store read; both therefore act before FastAPI's routing.
@@ -99,18 +102,34 @@ def too_large(limit: int, size: int | None) -> TooLargeError:
     return TooLargeError(f"the request body has {got} bytes; at most {limit} are accepted")
 
 
-def counting(receive: Receive, limit: int) -> Receive:
-    """A body sent without Content-Length (chunked) is counted as it arrives and refused once
-    it passes `limit`, before the rest is read."""
+async def read_bounded(receive: Receive, limit: int) -> bytes | None:
+    """The whole body of a request sent without Content-Length (chunked), or None as soon as
+    it passes `limit`: what has arrived is dropped and the rest is never read."""
+    parts: list[bytes] = []
     seen = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        seen += len(chunk)
+        if seen > limit:
+            return None
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(parts)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the app `body` once, then passes on (disconnects)."""
+    sent = False
 
     async def wrapped() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise too_large(limit, None)
-        return message
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
 
     return wrapped
