@@ -22,6 +22,7 @@ from ceasefire.api.auth import public_paths
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.gate import GateMiddleware
 from ceasefire.api.limits import RateLimiter
+from ceasefire.api.openapi import error_responses, install_openapi
 from ceasefire.api.problems import install_problem_handlers
 from ceasefire.api.routes import clocks, incidents, meta
 from ceasefire.api.services import Services
@@ -49,7 +50,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        responses=error_responses(),
     )
+    install_openapi(app)
     app.state.services = Services(
         config=config,
         store=store,

@@ -201,3 +201,26 @@ class AcknowledgeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(default="", max_length=2000)
+
+
+class ProblemRecord(BaseModel):
+    """One bad record or field (`ceasefire.domain.errors.Problem`)."""
+
+    source: str
+    reason: str
+    line: int | None = None
+    pointer: str | None = None
+    field: str | None = None
+    severity: str
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem document, the body of every error (docs/errors.md)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
+    problems: list[ProblemRecord] | None = None

@@ -45,8 +45,8 @@ DECIDERS = allow(Role.REVIEWER, Role.ANALYST)
 SCAN_BATCH = 500
 
 #: Bounds of the time filter when only one end is given.
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
 
 IncidentId = Annotated[str, Path(min_length=1, max_length=200, description="Incident id.")]
 
