@@ -30,7 +30,7 @@ def _seconds(value: object) -> float | None:
     return None if value is None else value.total_seconds()  # type: ignore[attr-defined]
 
 
-@router.get("/v1/clocks")
+@router.get("/v1/clocks", name="clocks.list")
 def list_clocks(
     request: Request, principal: Annotated[Principal, Depends(CLOCK_READERS)]
 ) -> list[ClockStatusView]:
@@ -51,7 +51,7 @@ def list_clocks(
     ]
 
 
-@router.post("/v1/clocks/{clock_id}/acknowledge", status_code=201)
+@router.post("/v1/clocks/{clock_id}/acknowledge", status_code=201, name="clock.acknowledge")
 def acknowledge(
     request: Request,
     principal: Annotated[Principal, Depends(ACKNOWLEDGERS)],

@@ -86,7 +86,7 @@ def _audit_read(services: Services, principal: Principal, action: str, target: s
         services.auditor.record(principal, action, target, AuditOutcome.ALLOWED)
 
 
-@router.get("/v1/incidents")
+@router.get("/v1/incidents", name="incidents.list")
 def list_incidents(
     request: Request,
     principal: Annotated[Principal, Depends(READERS)],
@@ -145,7 +145,7 @@ def _current(services: Services, principal: Principal, incident_id: str) -> Inci
     return value
 
 
-@router.get("/v1/incidents/{incident_id}")
+@router.get("/v1/incidents/{incident_id}", name="incident.read")
 def get_incident(
     request: Request,
     principal: Annotated[Principal, Depends(READERS)],
@@ -169,7 +169,8 @@ def get_incident(
     return IncidentDetail.model_validate(shown)
 
 
-@router.post("/v1/incidents/{incident_id}/transitions", status_code=201)
+@router.post("/v1/incidents/{incident_id}/transitions", status_code=201,
+             name="incident.transition")
 def transition(
     request: Request,
     principal: Annotated[Principal, Depends(DECIDERS)],
