@@ -43,6 +43,7 @@ CIR_ROWS = ("UW1247", "UW1262", "UW10464", "UW10469", "UW7015", "UW7593",
             "UW0067", "UW0064", "UW0157")
 
 MISSION, RU, UA, NATION, PRESS = "Mission", "RU liaison", "UA liaison", "Nation A", "Press"
+SEED_REVIEW = "Mission review board"
 ORGS = [(MISSION, OrgKind.MISSION, None), (RU, OrgKind.PARTY, Side.RU),
         (UA, OrgKind.PARTY, Side.UA), (NATION, OrgKind.NATION, None),
         (PRESS, OrgKind.PUBLIC, None)]
@@ -83,16 +84,17 @@ def incident_states(store: Store) -> dict[str, IncidentState]:
     }
 
 
-def fill_store(store: Store, directory: Path) -> None:
-    """Ingest the real rows, fuse them, and verify the first corroborated incident as a
-    violation by an independent mission reviewer (which starts RU and UA clocks)."""
-    ingest_files(store, [cir_subset(directory)])
+def fill_store(store: Store, directory: Path, reported_by: str = "") -> None:
+    """Ingest the real rows (submitted by `reported_by`), fuse them, and verify the first
+    corroborated incident as a violation by an independent reviewer (which starts RU and UA
+    clocks)."""
+    ingest_files(store, [cir_subset(directory)], reported_by=reported_by)
     fuse_stored(store, unit_of=bundled_unit_of(), attributor=bundled_attributor(), at=FUSED_AT)
     corroborated = sorted(i for i, s in incident_states(store).items()
                           if s is IncidentState.CORROBORATED)
     transition_incident(store, TransitionRequest(
         incident_id=corroborated[0], to_state=IncidentState.VERIFIED, actor="seed-reviewer",
-        organisation=MISSION, role="reviewer", reason="two independent reports agree",
+        organisation=SEED_REVIEW, role="reviewer", reason="two independent reports agree",
         evidence=("cir:UW1247",), at=VERIFIED_AT, violation_clause="test-clause",
     ))
 
@@ -155,14 +157,17 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 @contextmanager
 def running_service(
-    directory: Path, now: Callable[[], datetime] | None = None, **settings: object
+    directory: Path,
+    now: Callable[[], datetime] | None = None,
+    reported_by: str = "",
+    **settings: object,
 ) -> Iterator[Service]:
     """A filled data directory served over HTTP; `settings` override `ServiceConfig`."""
     config = ServiceConfig(data_dir=directory / "data", rate_per_minute=1_000_000)
     config = ServiceConfig(**{**{f: getattr(config, f) for f in config.__slots__},
                               **settings})
     store = open_data_dir(config)
-    fill_store(store, directory)
+    fill_store(store, directory, reported_by)
     accounts = Accounts(config.accounts_path)
     clock = now or (lambda: datetime.now(UTC))
     tokens = add_accounts(accounts, clock())

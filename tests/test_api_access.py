@@ -3,6 +3,7 @@ anonymous on every non-public operation, token expiry and revocation (issue 11).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from ceasefire.api.app import create_app
 from ceasefire.api.auth import allow, api_routes, declared_rule, undeclared_routes
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.roles import Role
-from ceasefire.domain import IncidentState
+from ceasefire.domain import AuditEntry, AuditOutcome, IncidentState, RecordKind
 from ceasefire.store import open_store
 
 MISSION = {Role.ADMIN, Role.MONITOR, Role.ANALYST, Role.REVIEWER}
@@ -205,3 +206,32 @@ def test_revoked_and_expired_tokens_are_refused(tmp_path: Path) -> None:
         assert accounts.revoke(fresh.info.id, now=moment[0]) == [fresh.info.id]
         with service.client(fresh.secret) as client:
             assert client.get("/v1/me").status_code == 401
+
+
+def test_a_reviewer_may_not_decide_what_their_organisation_reported(tmp_path: Path) -> None:
+    """Independence over HTTP: the organisation is the token's, so a Mission reviewer cannot
+    close a report the Mission submitted, whatever the body says; the refusal is audited."""
+    with running_service(tmp_path, reported_by="Mission") as service:
+        corroborated = next(i for i, s in service.states().items()
+                            if s is IncidentState.CORROBORATED)
+        with service.as_user("reviewer") as reviewer:
+            response = reviewer.post(f"/v1/incidents/{corroborated}/transitions",
+                                     json={"to": "verified", "reason": "confirmed"})
+        assert response.status_code == 403
+        assert "Mission" in response.json()["detail"]
+        assert service.states()[corroborated] is IncidentState.CORROBORATED
+        (audited,) = [r.value() for r in service.store.stored_records()
+                      if r.ref.kind is RecordKind.AUDIT]
+    assert isinstance(audited, AuditEntry)
+    assert (audited.actor, audited.action, audited.outcome) == (
+        "reviewer", "incident.transition", AuditOutcome.DENIED)
+
+
+def test_a_token_stops_working_when_its_user_changes_role(tmp_path: Path) -> None:
+    """Scopes are fixed when the token is made: giving the user another role (here by hand in
+    the accounts file, as no command does it) does not widen what an old token may do."""
+    with running_service(tmp_path) as service, service.as_user("monitor") as client:
+        assert client.get("/v1/me").json()["scopes"] == ["role:monitor"]
+        with sqlite3.connect(service.config.accounts_path) as db:
+            db.execute("UPDATE users SET role = 'reviewer' WHERE name = 'monitor'")
+        assert client.get("/v1/me").status_code == 401

@@ -8,7 +8,8 @@ hashes, which have no place in a record the parties receive. The file lives at
 Tokens: ``secrets.token_urlsafe(32)`` (256 random bits), shown once when created and stored
 only as their SHA-256 hash, so a copy of this file lets nobody call the service. Each token
 has a public id (``tok-…``) to name it in revocations and audit entries, an expiry, and a
-revocation time. Its scope is its user's role.
+revocation time. Its scopes are its user's role at issue (``role:reviewer``), stored with
+it: a token is honoured only while they cover the role its user holds.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ceasefire.api.roles import PARTY_SIDES, ROLE_ORG_KIND, OrgKind, Principal, Role
+from ceasefire.api.roles import (
+    PARTY_SIDES,
+    ROLE_ORG_KIND,
+    OrgKind,
+    Principal,
+    Role,
+    role_scopes,
+)
 from ceasefire.domain import Side
 from ceasefire.domain.errors import (
     ConflictError,
@@ -47,6 +55,7 @@ CREATE TABLE IF NOT EXISTS tokens (
     id TEXT PRIMARY KEY,
     user TEXT NOT NULL REFERENCES users(name),
     sha256 TEXT NOT NULL UNIQUE,
+    scopes TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     revoked_at TEXT
@@ -67,6 +76,7 @@ class Organisation:
 class TokenInfo:
     id: str
     user: str
+    scopes: tuple[str, ...]
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
@@ -113,7 +123,7 @@ class Accounts:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fresh = not path.exists()
         if fresh:  # create it owner-only before SQLite writes anything into it
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
@@ -197,16 +207,21 @@ class Accounts:
         return UserInfo(user, org.name, role, now, (token.info,)), token
 
     def issue_token(self, user: str, *, now: datetime, days: int) -> NewToken:
+        """A new token for `user`, scoped to the user's role as it is now."""
         if days < 1:
             raise InvalidInputError(f"token lifetime {days} days: must be at least 1 day")
+        with self._lock:
+            row = self._db.execute("SELECT role FROM users WHERE name = ?", (user,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no user {user!r}")
         secret = secrets.token_urlsafe(32)
-        info = TokenInfo(f"tok-{secrets.token_hex(6)}", user, now, now + timedelta(days=days),
-                         None)
+        info = TokenInfo(f"tok-{secrets.token_hex(6)}", user, role_scopes(Role(row[0])), now,
+                         now + timedelta(days=days), None)
         with self._lock:
             self._db.execute(
-                "INSERT INTO tokens (id, user, sha256, created_at, expires_at, revoked_at)"
-                " VALUES (?, ?, ?, ?, ?, NULL)",
-                (info.id, user, token_hash(secret), now.isoformat(),
+                "INSERT INTO tokens (id, user, sha256, scopes, created_at, expires_at,"
+                " revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                (info.id, user, token_hash(secret), " ".join(info.scopes), now.isoformat(),
                  info.expires_at.isoformat()),
             )
         return NewToken(info, secret)
@@ -236,13 +251,14 @@ class Accounts:
                 "SELECT name, organisation, role, created_at FROM users ORDER BY name"
             ).fetchall()
             tokens = self._db.execute(
-                "SELECT id, user, created_at, expires_at, revoked_at FROM tokens ORDER BY id"
+                "SELECT id, user, scopes, created_at, expires_at, revoked_at FROM tokens"
+                " ORDER BY id"
             ).fetchall()
         by_user: dict[str, list[TokenInfo]] = {}
         for t in tokens:
             by_user.setdefault(t[1], []).append(
-                TokenInfo(t[0], t[1], datetime.fromisoformat(t[2]),
-                          datetime.fromisoformat(t[3]), _time(t[4]))
+                TokenInfo(t[0], t[1], tuple(t[2].split()), datetime.fromisoformat(t[3]),
+                          datetime.fromisoformat(t[4]), _time(t[5]))
             )
         return [UserInfo(u[0], u[1], Role(u[2]), datetime.fromisoformat(u[3]),
                          tuple(by_user.get(u[0], ()))) for u in users]
@@ -253,7 +269,7 @@ class Accounts:
         with self._lock:
             row = self._db.execute(
                 "SELECT t.id, t.expires_at, t.revoked_at, u.name, o.name, o.kind, o.side,"
-                " u.role FROM tokens t JOIN users u ON u.name = t.user"
+                " u.role, t.scopes FROM tokens t JOIN users u ON u.name = t.user"
                 " JOIN organisations o ON o.name = u.organisation WHERE t.sha256 = ?",
                 (token_hash(secret),),
             ).fetchone()
@@ -261,6 +277,8 @@ class Accounts:
             return None
         if now >= datetime.fromisoformat(row[1]):
             return None
+        if not set(role_scopes(Role(row[7]))) <= set(row[8].split()):
+            return None  # the token was scoped for another role than the user holds now
         return Principal(
             user=row[3],
             organisation=row[4],

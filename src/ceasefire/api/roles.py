@@ -57,6 +57,11 @@ MISSION_ROLES = frozenset(r for r, kind in ROLE_ORG_KIND.items() if kind is OrgK
 PARTY_SIDES = (Side.RU, Side.UA)
 
 
+def role_scopes(role: Role) -> tuple[str, ...]:
+    """The scopes a token of `role` carries: the role's, nothing more."""
+    return (f"role:{role}",)
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The caller, as its token resolved: every authorization decision reads only this."""
@@ -75,4 +80,4 @@ class Principal:
     @property
     def scopes(self) -> tuple[str, ...]:
         """A token carries its role's scope and nothing more (one role per user)."""
-        return (f"role:{self.role}",)
+        return role_scopes(self.role)

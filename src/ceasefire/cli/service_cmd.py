@@ -146,7 +146,7 @@ def _user_view(u: UserInfo) -> dict[str, Any]:
     return {
         "name": u.name, "organisation": u.organisation, "role": str(u.role),
         "created_at": u.created_at.isoformat(),
-        "tokens": [{"id": t.id, "expires_at": t.expires_at.isoformat(),
+        "tokens": [{"id": t.id, "scopes": list(t.scopes), "expires_at": t.expires_at.isoformat(),
                     "revoked_at": None if t.revoked_at is None else t.revoked_at.isoformat()}
                    for t in u.tokens],
     }
