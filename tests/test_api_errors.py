@@ -6,17 +6,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import Depends
 
-from api_helpers import Service, running_service
+from api_helpers import Service, running_service, serving
+from ceasefire.api.accounts import Accounts
+from ceasefire.api.app import create_app
+from ceasefire.api.auth import allow
 from ceasefire.api.config import ServiceConfig, load_config
 from ceasefire.api.limits import Bucket, RateLimiter
+from ceasefire.api.roles import OrgKind, Role
 from ceasefire.domain import IncidentState
 from ceasefire.domain.errors import InvalidInputError
+from ceasefire.store import open_store
 
 PROBLEM = "application/problem+json"
 
@@ -163,3 +170,29 @@ def test_configuration_from_file_environment_and_overrides(tmp_path: Path) -> No
     toml.write_text("rate_per_minute = \n", encoding="utf-8")
     with pytest.raises(InvalidInputError, match="not valid TOML"):
         load_config({}, toml)
+
+
+def test_a_bug_is_a_500_problem_and_is_counted(tmp_path: Path) -> None:
+    """The catch-all: an exception no handler knows becomes a logged, counted 500 problem
+    (which `running_service` refuses to see in any other test)."""
+    store = open_store("memory://")
+    accounts = Accounts(tmp_path / "accounts.db")
+    app = create_app(ServiceConfig(data_dir=tmp_path), store, accounts, agreements=())
+
+    accounts.add_organisation("Mission", OrgKind.MISSION)
+    _, token = accounts.add_user("Mission", Role.ADMIN, "admin", now=datetime.now(UTC), days=1)
+
+    @app.get("/v1/broken", dependencies=[Depends(allow(Role.ADMIN))])
+    def broken() -> dict[str, str]:
+        raise RuntimeError("a bug")
+
+    try:
+        with serving(app) as url:
+            response = httpx.get(f"{url}/v1/broken",
+                                 headers={"Authorization": f"Bearer {token.secret}"})
+            body = _problem(response, 500, "internal")
+    finally:
+        accounts.close()
+        store.close()
+    assert "a bug" not in str(body)  # the traceback is logged, never sent
+    assert app.state.internal_errors == 1
