@@ -13,8 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from api_helpers import Service, running_service
+from ceasefire.api.filters import Box, parse_bbox
 from ceasefire.api.visibility import METRES_PER_DEGREE, generalise
 from ceasefire.domain import IncidentState, RecordKind, RecordRef
+from ceasefire.domain.errors import InvalidInputError
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +150,42 @@ def test_generalised_disc_contains_the_original_point(
     east = (g_lon - lon) * METRES_PER_DEGREE * math.cos(math.radians(lat))
     assert g_radius >= radius + math.hypot(north, east)
     assert generalise(None, None, radius, precision) == (None, None, radius)
+
+
+def test_area_filter_uses_the_place_the_caller_sees(service: Service) -> None:
+    """A box around the exact point but off the public grid point finds the incident for the
+    mission and not for the public: narrowing boxes cannot recover the exact place."""
+    verified = next(i for i, s in service.states().items() if s is IncidentState.VERIFIED)
+    with service.as_user("admin") as admin:
+        exact = admin.get(f"/v1/incidents/{verified}").json()
+        everything = admin.get("/v1/incidents").json()["items"]
+    with service.as_user("public") as public:
+        shown = public.get(f"/v1/incidents/{verified}").json()
+    lat, lon = exact["lat"], exact["lon"]
+    assert (lat, lon) != (shown["lat"], shown["lon"])
+    tight = f"{lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}"
+    around_grid = (f"{shown['lon'] - 0.001},{shown['lat'] - 0.001},"
+                   f"{shown['lon'] + 0.001},{shown['lat'] + 0.001}")
+    with service.as_user("admin") as admin:
+        assert verified in [r["id"] for r in admin.get(
+            "/v1/incidents", params={"bbox": tight}).json()["items"]]
+        ukraine = admin.get("/v1/incidents", params={"bbox": "22,44,41,53"}).json()["items"]
+    with service.as_user("public") as public:
+        assert public.get("/v1/incidents", params={"bbox": tight}).json()["items"] == []
+        assert [r["id"] for r in public.get(
+            "/v1/incidents", params={"bbox": around_grid}).json()["items"]] == [verified]
+        refused = public.get("/v1/incidents", params={"bbox": "30,50,20,40"})
+    assert {r["id"] for r in ukraine} == {
+        r["id"] for r in everything
+        if r["lat"] is not None and 44 <= r["lat"] <= 53 and 22 <= r["lon"] <= 41}
+    assert len(ukraine) < len(everything)  # the Belarus and Russia rows stay out
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["field"] == "bbox"
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "a,b,c,d", "nan,0,1,1", "0,0,200,1", "5,0,1,1"])
+def test_malformed_boxes_are_refused_naming_bbox(text: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        parse_bbox(text)
+    assert caught.value.problems[0].field == "bbox"
+    assert parse_bbox("-180,-90,180,90") == Box(-180, -90, 180, 90)

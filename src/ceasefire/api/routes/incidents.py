@@ -8,24 +8,19 @@ may not see answers 404 like one that does not exist, so its existence leaks not
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from ceasefire.api.auth import allow
+from ceasefire.api.filters import in_box, parse_bbox, time_window
 from ceasefire.api.models import Decision, IncidentDetail, IncidentPage, TransitionBody
 from ceasefire.api.roles import Principal, Role
 from ceasefire.api.services import Services
 from ceasefire.api.visibility import detail_for, row_for, sees_incident
 from ceasefire.domain import AuditOutcome, Category, Incident, IncidentState, RecordKind, RecordRef
-from ceasefire.domain.errors import (
-    CeasefireError,
-    ForbiddenError,
-    InvalidInputError,
-    NotFoundError,
-    Problem,
-)
+from ceasefire.domain.errors import CeasefireError, ForbiddenError, NotFoundError
 from ceasefire.monitoring.review import transition_incident
 from ceasefire.monitoring.views import (
     clock_view,
@@ -44,40 +39,12 @@ DECIDERS = allow(Role.REVIEWER, Role.ANALYST)
 #: Incidents read from the store per step while filtering a page.
 SCAN_BATCH = 500
 
-#: Bounds of the time filter when only one end is given.
-EARLIEST = datetime.min.replace(tzinfo=UTC)
-LATEST = datetime.max.replace(tzinfo=UTC)
-
 IncidentId = Annotated[str, Path(min_length=1, max_length=200, description="Incident id.")]
 
 
 def _services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
-
-
-def _aware(name: str, value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise InvalidInputError(
-            f"query parameter {name} has no time zone",
-            [Problem(source="request", pointer=f"query.{name}", field=name,
-                     reason=f"{value.isoformat()} needs a UTC offset, e.g. Z or +02:00")],
-        )
-    return value
-
-
-def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime] | None:
-    start, end = _aware("start", start), _aware("end", end)
-    if start is None and end is None:
-        return None
-    low, high = start or EARLIEST, end or LATEST
-    if low >= high:
-        raise InvalidInputError(
-            "the time filter is empty",
-            [Problem(source="request", pointer="query.end", field="end",
-                     reason=f"end {high.isoformat()} must be after start {low.isoformat()}")],
-        )
-    return low, high
 
 
 def _audit_read(services: Services, principal: Principal, action: str, target: str) -> None:
@@ -97,10 +64,16 @@ def list_incidents(
     end: Annotated[datetime | None, Query()] = None,
     state: Annotated[IncidentState | None, Query()] = None,
     category: Annotated[Category | None, Query()] = None,
+    bbox: Annotated[
+        str | None,
+        Query(max_length=200, description="west,south,east,north in degrees; matched against"
+                                          " the place as the caller sees it."),
+    ] = None,
 ) -> IncidentPage:
     """Current incidents by id that the caller may see, with the filters applied."""
     services = _services(request)
-    window = _window(start, end)
+    window = time_window(start, end)
+    box = parse_bbox(bbox)
     store, precision = services.store, services.config.public_precision_deg
     items: list[dict[str, Any]] = []
     cursor, next_cursor = after, None
@@ -115,7 +88,10 @@ def list_incidents(
                 principal, current
             ):
                 continue
-            items.append(row_for(principal, incident_row(incident, current), precision))
+            row = row_for(principal, incident_row(incident, current), precision)
+            if not in_box(row, box):
+                continue
+            items.append(row)
             if len(items) == limit:
                 break
         if len(items) == limit:
