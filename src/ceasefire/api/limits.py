@@ -24,8 +24,8 @@ from starlette.types import Message, Receive, Scope
 
 from ceasefire.domain.errors import TooLargeError
 
-#: Buckets kept at most; past this, full (idle) buckets are dropped, so a scan with many
-#: invalid tokens cannot grow memory without bound.
+#: Buckets kept at most; past this, full (idle) buckets are dropped, so requests from very
+#: many addresses (or tokens) cannot grow memory without bound.
 MAX_BUCKETS = 100_000
 
 
