@@ -13,6 +13,7 @@ from ceasefire.cli.fuse_cmd import fuse
 from ceasefire.cli.incidents_cmd import app as incidents_app
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
 from ceasefire.cli.review_cmd import clocks_app, review_app
+from ceasefire.cli.service_cmd import audit, orgs_app, serve, users_app
 from ceasefire.cli.verify_cmd import verify
 
 app = typer.Typer(
@@ -29,9 +30,13 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(review_app, name="review")
 app.add_typer(clocks_app, name="clocks")
 app.add_typer(witness_cli.app, name="witness")
+app.add_typer(users_app, name="users")
+app.add_typer(orgs_app, name="orgs")
 app.command()(exits_on_error(demo))
 app.command()(exits_on_error(verify))
 app.command()(exits_on_error(fuse))
+app.command()(exits_on_error(serve))
+app.command()(exits_on_error(audit))
 
 
 @app.command()

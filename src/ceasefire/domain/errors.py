@@ -44,6 +44,14 @@ class ErrorCode(StrEnum):
     """The caller may not do this, however it is asked: a reviewer deciding an incident their own
     organisation or party reported, a party acknowledging another party's response clock.
     Retrying unchanged fails again; someone else must act."""
+    UNAUTHENTICATED = "unauthenticated"
+    """The service did not learn who asks: no token, or one unknown, expired or revoked."""
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    """The service has this path but not this HTTP method on it."""
+    TOO_LARGE = "too-large"
+    """The request body is larger than the service accepts; send less per request."""
+    RATE_LIMITED = "rate-limited"
+    """Too many requests from one token or address; wait for Retry-After, then retry."""
     INTERNAL = "internal"
     """A bug in ceasefire; report it."""
 
@@ -68,6 +76,10 @@ OUTCOMES: dict[ErrorCode, Outcome] = {
     ErrorCode.NOT_FOUND: Outcome(6, 404, "Not found"),
     ErrorCode.STORAGE_UNAVAILABLE: Outcome(7, 503, "Storage unavailable"),
     ErrorCode.FORBIDDEN: Outcome(8, 403, "Forbidden"),
+    ErrorCode.UNAUTHENTICATED: Outcome(9, 401, "Unauthenticated"),
+    ErrorCode.METHOD_NOT_ALLOWED: Outcome(10, 405, "Method not allowed"),
+    ErrorCode.TOO_LARGE: Outcome(11, 413, "Request too large"),
+    ErrorCode.RATE_LIMITED: Outcome(12, 429, "Too many requests"),
     ErrorCode.INTERNAL: Outcome(70, 500, "Internal error"),
 }
 
@@ -200,6 +212,31 @@ class ForbiddenError(CeasefireError, PermissionError):
     """
 
     code = ErrorCode.FORBIDDEN
+
+
+class UnauthenticatedError(CeasefireError):
+    """No valid bearer token: the service answers 401 and names no reason beyond that, so a
+    probe cannot tell an unknown token from a revoked or expired one."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class MethodNotAllowedError(CeasefireError):
+    code = ErrorCode.METHOD_NOT_ALLOWED
+
+
+class TooLargeError(CeasefireError):
+    code = ErrorCode.TOO_LARGE
+
+
+class RateLimitedError(CeasefireError):
+    """Refused for the caller's rate, not its request; `retry_after_s` is when to try again."""
+
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(detail)
 
 
 def problem_document(error: CeasefireError, instance: str | None = None) -> dict[str, object]:

@@ -1,0 +1,75 @@
+"""`create_app`: the FastAPI application over a store and an accounts file.
+
+Why the store and the accounts are passed in rather than opened here: the server opens them
+once from the configuration (`ceasefire.api.server`), while tests hand in a store they
+filled, and both get the same application. The interactive docs pages are left out: they load
+scripts from a CDN, which this service must never make its users' browsers do; the schema
+itself is served at ``/openapi.json`` (OpenAPI 3.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from ceasefire import __version__
+from ceasefire.agreement.loader import load_agreement
+from ceasefire.api.accounts import Accounts, utc_now
+from ceasefire.api.audit import Auditor
+from ceasefire.api.auth import public_paths
+from ceasefire.api.config import ServiceConfig
+from ceasefire.api.gate import GateMiddleware
+from ceasefire.api.limits import RateLimiter
+from ceasefire.api.openapi import error_responses, install_openapi
+from ceasefire.api.problems import install_problem_handlers
+from ceasefire.api.routes import clocks, incidents, meta
+from ceasefire.api.services import Services
+from ceasefire.domain.agreement import Agreement
+from ceasefire.paths import shipped_agreements
+from ceasefire.store import Store
+
+
+def load_shipped_agreements() -> tuple[Agreement, ...]:
+    return tuple(load_agreement(path) for path in shipped_agreements())
+
+
+def create_app(
+    config: ServiceConfig,
+    store: Store,
+    accounts: Accounts,
+    *,
+    now: Callable[[], datetime] = utc_now,
+    agreements: tuple[Agreement, ...] | None = None,
+) -> FastAPI:
+    app = FastAPI(
+        title="ceasefire",
+        version=__version__,
+        summary="Monitoring and verification of a ceasefire: the multi-party service.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        responses=error_responses(),
+    )
+    install_openapi(app)
+    app.state.services = Services(
+        config=config,
+        store=store,
+        accounts=accounts,
+        auditor=Auditor(store, now),
+        now=now,
+        agreements=load_shipped_agreements() if agreements is None else agreements,
+    )
+    app.state.internal_errors = 0
+    install_problem_handlers(app)
+    app.include_router(meta.router)
+    app.include_router(incidents.router)
+    app.include_router(clocks.router)
+    app.add_middleware(
+        GateMiddleware,
+        services=app.state.services,
+        limiter=RateLimiter(config.rate_per_minute),
+        public_paths=public_paths(app),
+    )
+    return app

@@ -1,0 +1,61 @@
+"""The published OpenAPI 3.1 document: FastAPI's, with every error response documented as
+``application/problem+json`` (`ProblemDetails`).
+
+Why rewrite the media type: FastAPI documents every response model as ``application/json``,
+but the service answers errors as ``application/problem+json``; a client generated from the
+schema, or schemathesis checking answers against it, must find the type that is really sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from ceasefire.api.models import ProblemDetails
+
+#: The errors any operation may answer: no or a bad token, a role that may not call it, a
+#: missing resource, a refused decision, a body too large, invalid input, a caller over its
+#: rate, a store that cannot be used right now.
+ERROR_STATUSES = {
+    401: "No valid bearer token.",
+    403: "The caller's role (or party, or independence) does not allow this.",
+    404: "No such resource visible to the caller.",
+    409: "The request contradicts the stored state (e.g. an illegal workflow move).",
+    413: "The request body is larger than the service accepts.",
+    422: "The request is invalid; `problems` names each field.",
+    429: "Too many requests; retry after the Retry-After header's seconds.",
+    503: "The store cannot be used right now; retry later.",
+}
+
+
+def error_responses() -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ProblemDetails, "description": text}
+            for status, text in ERROR_STATUSES.items()}
+
+
+def problem_media_types(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with each 4xx/5xx response's ``application/json`` renamed to
+    ``application/problem+json`` (in place; returned for convenience)."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if str(status)[0] in "45" and "application/json" in content:
+                    content["application/problem+json"] = content.pop("application/json")
+    return document
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Serve the rewritten document at ``app.openapi_url``, built once."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_media_types(get_openapi(
+                title=app.title, version=app.version, summary=app.summary,
+                routes=app.routes, openapi_version=app.openapi_version,
+            ))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
