@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from ceasefire.api.models import ProblemDetails
 
 REF_TEMPLATE = "#/components/schemas/{model}"
+PROBLEM = "application/problem+json"
 
 #: The errors any operation may answer: no or a bad token, a role that may not call it, a
 #: missing resource, a refused decision, a body too large, invalid input, a caller over its
@@ -40,14 +41,19 @@ def error_responses() -> dict[int | str, dict[str, Any]]:
 
 
 def problem_media_types(document: dict[str, Any]) -> dict[str, Any]:
-    """`document` with each 4xx/5xx response's ``application/json`` renamed to
-    ``application/problem+json`` (in place; returned for convenience)."""
+    """`document` with each 4xx/5xx response's media type (``application/json``, or the
+    route's own) renamed to ``application/problem+json`` (in place; returned for
+    convenience)."""
     for item in document.get("paths", {}).values():
         for operation in item.values():
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
-                if str(status)[0] in "45" and "application/json" in content:
-                    content["application/problem+json"] = content.pop("application/json")
+                if str(status)[0] in "45" and content and PROBLEM not in content:
+                    # FastAPI names the route's own media type (JSON, or text for a
+                    # checkpoint); errors are problem documents whatever the route serves
+                    media = "application/json" if "application/json" in content else (
+                        next(iter(content)))
+                    response["content"] = {PROBLEM: content[media]}
     return document
 
 
