@@ -8,6 +8,7 @@ import csv
 import io
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -259,3 +260,25 @@ def test_writes_and_reads_are_audited(service: Service) -> None:
     assert ("monitor", "observations.submit", "allowed") in recorded
     assert ("monitor", "observations.list", "allowed") in recorded
     assert ("public", "observations.submit", "denied") in recorded
+
+
+def test_racing_copies_of_one_request_run_once(service: Service) -> None:
+    """A client that timed out and retried: copies arriving together store the batch once
+    and all get the same answer."""
+    headers = _key()
+    body = [_item(f"race-{i}") for i in range(50)]
+    counted = _counts(service)
+
+    def send(_: int) -> tuple[int, Any]:
+        with service.as_user("monitor") as monitor:
+            answer = monitor.post("/v1/observations", headers=headers, json=body)
+        return answer.status_code, answer.json()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(send, range(8)))
+    assert {status for status, _ in answers} == {201}
+    assert all(payload == answers[0][1] for _, payload in answers)
+    assert answers[0][1]["added"] == 50
+    observations, entries = _counts(service)
+    assert observations == counted[0] + 50
+    assert entries == counted[1] + 51  # fifty observations and one audit entry
