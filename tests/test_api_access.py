@@ -3,7 +3,9 @@ anonymous on every non-public operation, token expiry and revocation (issue 11).
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +21,7 @@ from ceasefire.api.app import create_app
 from ceasefire.api.auth import allow, api_routes, declared_rule, undeclared_routes
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.roles import Role
-from ceasefire.domain import AuditEntry, AuditOutcome, IncidentState, RecordKind
+from ceasefire.domain import AuditEntry, AuditOutcome, IncidentState, RecordKind, RecordRef
 from ceasefire.store import open_store
 
 MISSION = {Role.ADMIN, Role.MONITOR, Role.ANALYST, Role.REVIEWER}
@@ -35,6 +37,13 @@ RULES: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/v1/incidents/{incident_id}/transitions"): {Role.REVIEWER, Role.ANALYST},
     ("GET", "/v1/clocks"): MISSION | {Role.PARTY_LIAISON},
     ("POST", "/v1/clocks/{clock_id}/acknowledge"): {Role.PARTY_LIAISON},
+    ("POST", "/v1/observations"): {Role.MONITOR, Role.ADMIN},
+    ("GET", "/v1/observations"): MISSION | {Role.PARTY_LIAISON},
+    ("GET", "/v1/findings"): MISSION | {Role.PARTY_LIAISON},
+    ("GET", "/v1/ledger/checkpoint"): EVERYONE,
+    ("GET", "/v1/ledger/proofs/inclusion"): EVERYONE,
+    ("GET", "/v1/ledger/proofs/consistency"): EVERYONE,
+    ("GET", "/v1/ledger/bundles/{ledger_id}"): EVERYONE,
 }
 
 
@@ -52,13 +61,19 @@ def _reported(service: Service) -> list[str]:
     return sorted(i for i, s in service.states().items() if s is IncidentState.REPORTED)
 
 
+def _templated(path: str) -> str:
+    """A route's path as OpenAPI writes it: ``{ledger_id:path}`` is ``{ledger_id}``."""
+    return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
+
+
 def test_every_route_declares_who_may_call_it(service: Service) -> None:
     routes = api_routes(service.app.routes)
     operations = {(m.upper(), p) for p, item in service.app.openapi()["paths"].items()
                   for m in item}
-    assert {(m, r.path) for r in routes for m in r.methods or ()} == operations
+    assert {(m, _templated(r.path)) for r in routes for m in r.methods or ()} == operations
     assert undeclared_routes(service.app) == []
-    declared = {(m, r.path): declared_rule(r) for r in routes for m in r.methods or ()}
+    declared = {(m, _templated(r.path)): declared_rule(r) for r in routes
+                for m in r.methods or ()}
     assert declared == {k: None if v is None else frozenset(v) for k, v in RULES.items()}
 
 
@@ -95,7 +110,26 @@ def _call(client: httpx.Client, method: str, path: str, service: Service) -> htt
         return client.post(concrete, json={"to": "dismissed", "reason": "matrix probe"})
     if path.endswith("/acknowledge"):
         return client.post(concrete, json={"reason": "received"})
+    if (method, path) == ("POST", "/v1/observations"):
+        return client.post(path, json=[_observation()],
+                           headers={"Idempotency-Key": uuid.uuid4().hex})
+    if path == "/v1/findings":
+        return client.get(path, params={"agreement": service.app.state.services.agreements[0].id})
+    if path.endswith("/inclusion"):
+        return client.get(path, params={"index": 0})
+    if path.endswith("/consistency"):
+        return client.get(path, params={"from": 0, "to": 1})
+    if "{ledger_id}" in path:
+        stored = service.store.get(RecordRef(RecordKind.INCIDENT, verified))
+        assert stored is not None
+        return client.get(path.replace("{ledger_id}", stored.ledger_id))
     return client.request(method, concrete)
+
+
+def _observation() -> dict[str, object]:
+    return {"source": "matrix", "source_record_id": "probe-1", "category": "small_arms",
+            "start": "2025-06-01T10:00:00Z", "end": "2025-06-01T10:05:00Z",
+            "lat": 47.8, "lon": 35.2, "radius_m": 500}
 
 
 @pytest.mark.parametrize("operation", sorted(RULES), ids=lambda o: f"{o[0]} {o[1]}")

@@ -21,11 +21,13 @@ from ceasefire.api.audit import Auditor
 from ceasefire.api.auth import public_paths
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.gate import GateMiddleware
+from ceasefire.api.idempotency import IdempotencyKeys
 from ceasefire.api.limits import RateLimiter
 from ceasefire.api.openapi import error_responses, install_openapi
 from ceasefire.api.problems import install_problem_handlers
-from ceasefire.api.routes import clocks, incidents, meta
+from ceasefire.api.routes import clocks, findings, incidents, ledger, meta, observations
 from ceasefire.api.services import Services
+from ceasefire.api.submissions import ObservationIn
 from ceasefire.domain.agreement import Agreement
 from ceasefire.paths import shipped_agreements
 from ceasefire.store import Store
@@ -52,7 +54,7 @@ def create_app(
         openapi_url="/openapi.json",
         responses=error_responses(),
     )
-    install_openapi(app)
+    install_openapi(app, [ObservationIn])
     app.state.services = Services(
         config=config,
         store=store,
@@ -60,12 +62,16 @@ def create_app(
         auditor=Auditor(store, now),
         now=now,
         agreements=load_shipped_agreements() if agreements is None else agreements,
+        idempotency=IdempotencyKeys(config.idempotency_path),
     )
     app.state.internal_errors = 0
     install_problem_handlers(app)
     app.include_router(meta.router)
     app.include_router(incidents.router)
     app.include_router(clocks.router)
+    app.include_router(observations.router)
+    app.include_router(findings.router)
+    app.include_router(ledger.router)
     app.add_middleware(
         GateMiddleware,
         services=app.state.services,

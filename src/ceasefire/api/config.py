@@ -66,6 +66,11 @@ class ServiceConfig:
     def log_key_path(self) -> Path:
         return self.data_dir / "log.key"
 
+    @property
+    def idempotency_path(self) -> Path:
+        """Idempotency keys and the answers they got: request bookkeeping, not evidence."""
+        return self.data_dir / "idempotency.db"
+
 
 def _positive_int(name: str, value: object, source: str) -> int:
     if isinstance(value, bool):

@@ -224,3 +224,56 @@ class ProblemDetails(BaseModel):
     code: str
     instance: str | None = None
     problems: list[ProblemRecord] | None = None
+
+
+class ObservationPage(BaseModel):
+    items: list[ObservationView]
+    next: str | None = Field(description="Pass as `after` for the next page; null at the end.")
+
+
+class Submission(BaseModel):
+    """What an upload did. A replay under the same `Idempotency-Key` returns this unchanged."""
+
+    received: int = Field(description="Observations in the request.")
+    added: int = Field(description="Stored by this request.")
+    already_present: int = Field(description="Stored before, identical: nothing added.")
+    corrected: int = Field(description="Stored before under the same id with other content;"
+                                       " superseded (kept in history and ledger).")
+    ids: list[str]
+
+
+class FindingView(BaseModel):
+    id: str
+    agreement_id: str
+    subject: str = Field(description="`observation/ID` or `incident/ID`.")
+    verdict: str
+    clauses: list[str]
+    reason: str
+    certainty: float
+    agreement_sha256: str
+
+
+class FindingPage(BaseModel):
+    items: list[FindingView]
+    next: str | None = Field(description="Pass as `after` for the next page; null at the end.")
+
+
+class InclusionProofView(BaseModel):
+    """RFC 9162 inclusion proof of one ledger entry in the tree of the latest checkpoint."""
+
+    record_id: str
+    leaf_index: int
+    tree_size: int
+    leaf_hash: str = Field(description="Hex SHA-256 leaf hash (0x00 prefix, RFC 9162).")
+    proof: list[str] = Field(description="Base64 node hashes, leaf to root.")
+    checkpoint: str = Field(description="The signed checkpoint (C2SP note) the proof is for.")
+
+
+class ConsistencyProofView(BaseModel):
+    """RFC 9162 consistency proof that tree `to` extends tree `from`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_size: int = Field(alias="from")
+    to: int
+    proof: list[str] = Field(description="Base64 node hashes.")

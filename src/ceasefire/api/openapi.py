@@ -8,12 +8,17 @@ schema, or schemathesis checking answers against it, must find the type that is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from ceasefire.api.models import ProblemDetails
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+PROBLEM = "application/problem+json"
 
 #: The errors any operation may answer: no or a bad token, a role that may not call it, a
 #: missing resource, a refused decision, a body too large, invalid input, a caller over its
@@ -36,26 +41,48 @@ def error_responses() -> dict[int | str, dict[str, Any]]:
 
 
 def problem_media_types(document: dict[str, Any]) -> dict[str, Any]:
-    """`document` with each 4xx/5xx response's ``application/json`` renamed to
-    ``application/problem+json`` (in place; returned for convenience)."""
+    """`document` with each 4xx/5xx response's media type (``application/json``, or the
+    route's own) renamed to ``application/problem+json`` (in place; returned for
+    convenience)."""
     for item in document.get("paths", {}).values():
         for operation in item.values():
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
-                if str(status)[0] in "45" and "application/json" in content:
-                    content["application/problem+json"] = content.pop("application/json")
+                if str(status)[0] in "45" and content and PROBLEM not in content:
+                    # FastAPI names the route's own media type (JSON, or text for a
+                    # checkpoint); errors are problem documents whatever the route serves
+                    media = "application/json" if "application/json" in content else (
+                        next(iter(content)))
+                    response["content"] = {PROBLEM: content[media]}
     return document
 
 
-def install_openapi(app: FastAPI) -> None:
+def add_component_schemas(
+    document: dict[str, Any], models: Sequence[type[BaseModel]]
+) -> dict[str, Any]:
+    """`document` with `models` (and the enums they use) under ``components/schemas``.
+
+    For operations whose body the route reads itself (one operation taking JSON or CSV): their
+    ``openapi_extra`` refers to these by ``#/components/schemas/NAME``, which FastAPI only
+    fills for bodies it parses."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for model in models:
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+        for name, definition in schema.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas.setdefault(model.__name__, schema)
+    return document
+
+
+def install_openapi(app: FastAPI, extra_models: Sequence[type[BaseModel]] = ()) -> None:
     """Serve the rewritten document at ``app.openapi_url``, built once."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problem_media_types(get_openapi(
+            app.openapi_schema = add_component_schemas(problem_media_types(get_openapi(
                 title=app.title, version=app.version, summary=app.summary,
                 routes=app.routes, openapi_version=app.openapi_version,
-            ))
+            )), extra_models)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -19,7 +19,10 @@ def serve(config: ServiceConfig, host: str, port: int) -> None:
     accounts = Accounts(config.accounts_path)
     try:
         app = create_app(config, store, accounts)
-        uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+        try:
+            uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+        finally:
+            app.state.services.idempotency.close()
     finally:
         accounts.close()
         store.close()

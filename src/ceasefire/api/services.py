@@ -13,6 +13,7 @@ from datetime import datetime
 from ceasefire.api.accounts import Accounts
 from ceasefire.api.audit import Auditor
 from ceasefire.api.config import ServiceConfig
+from ceasefire.api.idempotency import IdempotencyKeys
 from ceasefire.domain.agreement import Agreement
 from ceasefire.store import Store
 
@@ -25,3 +26,4 @@ class Services:
     auditor: Auditor
     now: Callable[[], datetime]
     agreements: tuple[Agreement, ...]
+    idempotency: IdempotencyKeys

@@ -1,0 +1,72 @@
+"""Idempotency keys: a retried submission returns the first answer and stores nothing again.
+
+Why a small database of its own in the data directory rather than rows in the evidence
+store: a key and the answer it got are bookkeeping about requests, not evidence, and they may
+be pruned; the evidence store is append-only and ledgered. Keys are scoped to the user who
+sent them, so two clients that happen to pick the same key never see each other's answers.
+
+Why one lock around lookup, write and remember: two copies of one request arriving together
+(a client that timed out and retried) must not both be executed; the lock makes the second
+wait for the first and then replay its answer. The service is one process, so a thread lock
+is enough. If the process dies between the store's commit and the key's, the retry writes
+the same observations again, which the store counts as already present: nothing doubles.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS idempotency (
+    user TEXT NOT NULL,
+    key TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (user, key)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """The first answer given under a key, and the digest of the request that got it."""
+
+    digest: str
+    status: int
+    body: str
+
+
+class IdempotencyKeys:
+    """The keys file; one object is shared by the server's threads (`lock` serialises)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.executescript(_SCHEMA)
+        self.lock = threading.Lock()
+
+    def find(self, user: str, key: str) -> Remembered | None:
+        row = self._db.execute(
+            "SELECT digest, status, body FROM idempotency WHERE user = ? AND key = ?",
+            (user, key),
+        ).fetchone()
+        return None if row is None else Remembered(row[0], row[1], row[2])
+
+    def remember(self, user: str, key: str, answer: Remembered) -> None:
+        self._db.execute(
+            "INSERT INTO idempotency (user, key, digest, status, body) VALUES (?, ?, ?, ?, ?)",
+            (user, key, answer.digest, answer.status, answer.body),
+        )
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM idempotency").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()

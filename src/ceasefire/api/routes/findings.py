@@ -1,0 +1,74 @@
+"""Findings: each observation's assessment against one agreement, per the caller's visibility.
+
+The rule for a party's liaison, kept simple: a finding about an incident is shown when the
+incident is verified now; a finding about an observation when the liaison's own organisation
+submitted that observation. Raw observations of others, and what the mission made of them,
+stay inside the mission. Other roles than the mission's and the liaison's get 403.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from ceasefire.api.auth import allow
+from ceasefire.api.models import FindingPage
+from ceasefire.api.roles import MISSION_ROLES, Principal, Role
+from ceasefire.api.services import Services
+from ceasefire.domain import AuditOutcome, Finding, IncidentState, RecordKind
+from ceasefire.domain.errors import NotFoundError
+from ceasefire.monitoring.views import workflow_state
+from ceasefire.store import Store
+
+router = APIRouter(tags=["findings"])
+READERS = allow(*MISSION_ROLES, Role.PARTY_LIAISON)
+
+
+def finding_view(finding: Finding) -> dict[str, object]:
+    return {
+        "id": finding.id,
+        "agreement_id": finding.agreement_id,
+        "subject": str(finding.subject),
+        "verdict": str(finding.verdict),
+        "clauses": list(finding.clauses),
+        "reason": finding.reason,
+        "certainty": finding.certainty,
+        "agreement_sha256": finding.agreement_sha256,
+    }
+
+
+def _visible(store: Store, principal: Principal, finding: Finding) -> bool:
+    if principal.in_mission:
+        return True
+    subject = finding.subject
+    if subject.kind is RecordKind.INCIDENT:
+        return workflow_state(store.transitions(subject)) is IncidentState.VERIFIED
+    observation = store.get_observation(subject.id)
+    return observation is not None and observation.reported_by == principal.organisation
+
+
+@router.get("/v1/findings", name="findings.list")
+def list_findings(
+    request: Request,
+    principal: Annotated[Principal, Depends(READERS)],
+    agreement: Annotated[str, Query(min_length=1, max_length=200, description="Agreement id.")],
+    after: Annotated[str | None, Query(max_length=600, description="Cursor: last id seen.")]
+    = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> FindingPage:
+    """The agreement's current findings by id that the caller may see."""
+    services: Services = request.app.state.services
+    store = services.store
+    findings = store.findings(agreement)
+    if not findings and agreement not in {a.id for a in services.agreements}:
+        raise NotFoundError(f"no agreement {agreement!r} with findings")
+    shown = [f for f in findings
+             if (after is None or f.id > after) and _visible(store, principal, f)]
+    page = shown[:limit]
+    next_cursor = page[-1].id if len(shown) > limit else None
+    services.auditor.record(principal, "findings.list", f"agreement/{agreement}"[:200],
+                            AuditOutcome.ALLOWED)
+    return FindingPage.model_validate(
+        {"items": [finding_view(f) for f in page], "next": next_cursor}
+    )
