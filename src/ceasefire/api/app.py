@@ -24,7 +24,7 @@ from ceasefire.api.gate import GateMiddleware
 from ceasefire.api.limits import RateLimiter
 from ceasefire.api.openapi import error_responses, install_openapi
 from ceasefire.api.problems import install_problem_handlers
-from ceasefire.api.routes import clocks, incidents, meta
+from ceasefire.api.routes import clocks, hotline, incidents, meta
 from ceasefire.api.services import Services
 from ceasefire.domain.agreement import Agreement
 from ceasefire.paths import shipped_agreements
@@ -66,6 +66,7 @@ def create_app(
     app.include_router(meta.router)
     app.include_router(incidents.router)
     app.include_router(clocks.router)
+    app.include_router(hotline.router)
     app.add_middleware(
         GateMiddleware,
         services=app.state.services,
