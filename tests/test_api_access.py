@@ -44,6 +44,11 @@ RULES: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/v1/ledger/proofs/inclusion"): EVERYONE,
     ("GET", "/v1/ledger/proofs/consistency"): EVERYONE,
     ("GET", "/v1/ledger/bundles/{ledger_id}"): EVERYONE,
+    ("POST", "/v1/hotline/messages"): MISSION | {Role.PARTY_LIAISON},
+    ("GET", "/v1/hotline/messages"): MISSION | {Role.PARTY_LIAISON},
+    ("POST", "/v1/hotline/messages/{message_id}/read"): MISSION | {Role.PARTY_LIAISON},
+    ("POST", "/v1/hotline/messages/{message_id}/acknowledge"): MISSION | {Role.PARTY_LIAISON},
+    ("GET", "/v1/hotline/stream"): MISSION | {Role.PARTY_LIAISON},
 }
 
 
@@ -104,7 +109,12 @@ def _call(client: httpx.Client, method: str, path: str, service: Service) -> htt
     verified = _verified(service)
     concrete = path.replace("{incident_id}", verified).replace(
         "{clock_id}", f"{verified}:UA:military"
-    )
+    ).replace("{message_id}", "msg-none")
+    if path.endswith("/stream"):  # only the status: the stream itself never ends
+        with client.stream(method, concrete) as response:
+            if response.status_code != 200:
+                response.read()
+            return response
     if path.endswith("/transitions"):
         # a move nobody may make from verified: allowed roles reach the workflow (409)
         return client.post(concrete, json={"to": "dismissed", "reason": "matrix probe"})

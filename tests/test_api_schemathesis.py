@@ -27,6 +27,10 @@ EXAMPLES = 20
 #: state; schemathesis then counts the 422 naming `end` as valid data refused. Every other
 #: check (status codes, content types, response schemas, server errors) stays on.
 CROSS_FIELD: list[schemathesis.CheckFunction] = [positive_data_acceptance]
+#: The hotline's event stream answers 200 with a body that never ends, which a generated
+#: call would wait on forever; its errors (401, 403, a bad Last-Event-ID) are tested over
+#: HTTP in test_api_access.py and test_api_hotline.py.
+UNBOUNDED = {"/v1/hotline/stream"}
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +42,11 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 def test_no_input_makes_a_server_error(service: Service) -> None:
     schema = schemathesis.openapi.from_url(f"{service.url}/openapi.json")
     results = list(schema.get_all_operations())
-    operations = [r.ok() for r in results if isinstance(r, Ok)]
-    assert len(operations) == len(results)  # no operation the schema could not describe
-    assert len(operations) == 15
+    described = [r.ok() for r in results if isinstance(r, Ok)]
+    assert len(described) == len(results)  # no operation the schema could not describe
+    operations = [o for o in described if o.path not in UNBOUNDED]
+    assert len(described) == 20
+    assert len(operations) == 19
     calls = {"n": 0}
     for operation in operations:
 

@@ -22,6 +22,8 @@ from ceasefire.domain import (
     FusionLink,
     Incident,
     Location,
+    Message,
+    MessageKind,
     Observation,
     RecordKind,
     RecordRef,
@@ -232,7 +234,7 @@ def test_finding_subject_must_be_assessable() -> None:
     assert decode(encode(incident_finding).data) == incident_finding
 
 
-# -- schema 2 of incident and transition, schema 1 of the response clock -----------------------
+# -- schema 2 of incident and transition, schema 1 of the response clock and the message ------
 
 INCIDENT_V2 = replace(
     INCIDENT,
@@ -257,15 +259,29 @@ CLOCK = ResponseClock(
     started_by="t-1",
     clause="scope",
 )
+MESSAGE = Message(
+    id="msg-1",
+    kind=MessageKind.VIOLATION_NOTICE,
+    sent_at=T1,
+    sender="reviewer",
+    sender_org="Mission",
+    sender_party=None,
+    recipient_org="RU liaison",
+    recipient_party=Side.RU,
+    text="Verified violation of clause scope",
+    incident_id="inc-1",
+)
 GOLDEN_V2: list[tuple[Record, str, int]] = [
     (INCIDENT_V2, "INCIDENT_V2", 2),
     (TRANSITION_V2, "TRANSITION_V2", 2),
     (CLOCK, "CLOCK", 1),
+    (MESSAGE, "MESSAGE", 1),
 ]
 GOLDEN_V2_SHA256 = {
     "INCIDENT_V2": "1810343559d2b66cb37537edd9824b5db4dbcc48a159338c1ff56f45df445085",
     "TRANSITION_V2": "c708c2d42042cb59b22a5a7bdec9a11bed1bff3c712586fb14469de2c56cfa7a",
     "CLOCK": "77b4d8ceb4c87ee6e9dcc30c1c8e508bfd1d36986adc95fb0a9be91ee16242e5",
+    "MESSAGE": "48ff0b64a7ed8160613f46a0d9e9ed595d6fbbf008d0ce4fb26ceb9b7b0a124e",
 }
 
 

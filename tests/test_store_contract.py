@@ -21,6 +21,8 @@ from ceasefire.domain import (
     Finding,
     Incident,
     Location,
+    Message,
+    MessageKind,
     Observation,
     RecordKind,
     RecordRef,
@@ -551,3 +553,24 @@ def test_a_merged_incident_is_retired_into_its_survivor_and_kept(store: Store) -
         store.retire(into, successor=ref, to_state="merged", actor="s", reason="r", at=T0)
     ledger_ids = {r.ledger_id for r in store.stored_records()}
     assert len(ledger_ids) == 5  # three incident versions, a correction, a merge
+
+
+def test_messages_are_listed_by_id_with_their_transitions(store: Store) -> None:
+    def message(message_id: str) -> Message:
+        return Message(
+            id=message_id, kind=MessageKind.VIOLATION_NOTICE, sent_at=T0, sender="rev",
+            sender_org="Mission", sender_party=None, recipient_org="RU liaison",
+            recipient_party=Side.RU, text="notice", incident_id="inc-1",
+        )
+
+    made = [message("msg-b"), message("msg-a")]
+    store.add_records(made)
+    assert store.messages() == [made[1], made[0]]
+    read = Transition(
+        id="msg-a:delivered", subject=RecordRef(RecordKind.MESSAGE, "msg-a"), from_state="sent",
+        to_state="delivered", at=T0, actor="ru", reason="fetched", organisation="RU liaison",
+    )
+    store.add_records([read])
+    assert store.transitions(RecordRef(RecordKind.MESSAGE, "msg-a")) == [read]
+    assert store.transitions(RecordRef(RecordKind.MESSAGE, "msg-b")) == []
+    assert store.index_problems() == []

@@ -25,7 +25,15 @@ from ceasefire.api.idempotency import IdempotencyKeys
 from ceasefire.api.limits import RateLimiter
 from ceasefire.api.openapi import error_responses, install_openapi
 from ceasefire.api.problems import install_problem_handlers
-from ceasefire.api.routes import clocks, findings, incidents, ledger, meta, observations
+from ceasefire.api.routes import (
+    clocks,
+    findings,
+    hotline,
+    incidents,
+    ledger,
+    meta,
+    observations,
+)
 from ceasefire.api.services import Services
 from ceasefire.api.submissions import ObservationIn
 from ceasefire.domain.agreement import Agreement
@@ -72,6 +80,7 @@ def create_app(
     app.include_router(observations.router)
     app.include_router(findings.router)
     app.include_router(ledger.router)
+    app.include_router(hotline.router)
     app.add_middleware(
         GateMiddleware,
         services=app.state.services,

@@ -22,6 +22,7 @@ DEFAULT_MAX_BODY_BYTES = 1_048_576
 DEFAULT_RATE_PER_MINUTE = 600
 DEFAULT_TOKEN_DAYS = 90
 DEFAULT_PUBLIC_PRECISION_DEG = 0.1
+DEFAULT_ESCALATE_AFTER_MINUTES = 60
 
 #: Environment variable for each setting; the TOML file uses the setting's own name as key.
 ENVIRONMENT: Mapping[str, str] = {
@@ -32,6 +33,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "token_days": "CEASEFIRE_TOKEN_DAYS",
     "public_precision_deg": "CEASEFIRE_PUBLIC_PRECISION_DEG",
     "ledger_origin": "CEASEFIRE_LEDGER_ORIGIN",
+    "escalate_after_minutes": "CEASEFIRE_ESCALATE_AFTER_MINUTES",
 }
 
 
@@ -52,6 +54,8 @@ class ServiceConfig:
     """Grid (degrees) to which the public's incident locations are rounded."""
     ledger_origin: str = "ceasefire.service/ledger"
     """Origin line of the evidence ledger a new data directory is initialised with."""
+    escalate_after_minutes: int = DEFAULT_ESCALATE_AFTER_MINUTES
+    """How long a hotline notice may wait for its acknowledgment before it escalates."""
 
     @property
     def store_url(self) -> str:
@@ -123,7 +127,7 @@ def apply_settings(
             changes[name] = Path(_text(name, value, source))
         elif name in ("store", "ledger_origin"):
             changes[name] = _text(name, value, source)
-        elif name in ("max_body_bytes", "rate_per_minute", "token_days"):
+        elif name in ("max_body_bytes", "rate_per_minute", "token_days", "escalate_after_minutes"):
             changes[name] = _positive_int(name, value, source)
         elif name == "public_precision_deg":
             changes[name] = _precision(name, value, source)

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from ceasefire.api.roles import OrgKind, Role
-from ceasefire.domain import IncidentState
+from ceasefire.domain import IncidentState, MessageKind, MessageState
 
 #: One evidence reference: a record id, a URL, a file hash.
 Text = Annotated[str, Field(min_length=1, max_length=500)]
@@ -277,3 +277,32 @@ class ConsistencyProofView(BaseModel):
     from_size: int = Field(alias="from")
     to: int
     proof: list[str] = Field(description="Base64 node hashes.")
+class MessageBody(BaseModel):
+    """A hotline message to send; who sends it comes from the token."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: MessageKind
+    to: Annotated[str, Field(min_length=1, max_length=200,
+                             description="The recipient organisation's name.")]
+    text: Annotated[str, Field(min_length=1, max_length=10_000)]
+    incident_id: Annotated[str, Field(max_length=200)] = ""
+    reply_to: Annotated[str, Field(max_length=200)] = ""
+
+
+class MessageView(BaseModel):
+    id: str
+    kind: MessageKind
+    sent_at: datetime
+    sender: str
+    sender_org: str
+    sender_party: str | None
+    recipient_org: str
+    recipient_party: str | None
+    text: str
+    incident_id: str
+    reply_to: str
+    state: MessageState
+    delivered_at: datetime | None
+    read_at: datetime | None
+    acknowledged_at: datetime | None
+    escalated_at: datetime | None

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from ceasefire.api.roles import Principal, Role
-from ceasefire.domain import IncidentState, Side
+from ceasefire.domain import IncidentState, Message, Side
 
 View = dict[str, Any]
 
@@ -79,3 +79,26 @@ def detail_for(principal: Principal, detail: View, precision_deg: float) -> View
         out["attribution"] = {**detail["attribution"], "reasons": []}
         out["history"] = [{**t, "actor": "", "organisation": ""} for t in detail["history"]]
     return out
+
+
+def side_of(principal: Principal) -> Side | None:
+    """The end of the hotline a caller speaks for: its party, or None for the mission."""
+    return None if principal.in_mission else principal.party
+
+
+def sees_message(principal: Principal, message: Message) -> bool:
+    """Each side sees what it sent or received: the mission every message (it is one end
+    of each), a party's liaison those from or to its own party."""
+    if principal.in_mission:
+        return True
+    if principal.role is not Role.PARTY_LIAISON or principal.party is None:
+        return False
+    return principal.party in (message.sender_party, message.recipient_party)
+
+
+def receives(principal: Principal, message: Message) -> bool:
+    """Whether the caller is on the receiving end (and so may mark it read or acknowledge)."""
+    if principal.in_mission:
+        return message.recipient_party is None
+    return (principal.role is Role.PARTY_LIAISON and principal.party is not None
+            and message.recipient_party is principal.party)

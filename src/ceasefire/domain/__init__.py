@@ -16,6 +16,7 @@ from ceasefire.domain.incident import (
     SourceGroup,
     SupportingLink,
 )
+from ceasefire.domain.message import Message, MessageKind, MessageState
 from ceasefire.domain.observation import Location, Observation
 from ceasefire.domain.ref import RecordKind, RecordRef
 from ceasefire.domain.report import Report
@@ -35,6 +36,9 @@ __all__ = [
     "Incident",
     "IncidentState",
     "Location",
+    "Message",
+    "MessageKind",
+    "MessageState",
     "Observation",
     "RecordKind",
     "RecordRef",

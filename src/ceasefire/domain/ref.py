@@ -21,6 +21,7 @@ class RecordKind(StrEnum):
     REPORT = "report"
     AUDIT = "audit"
     CLOCK = "clock"
+    MESSAGE = "message"
 
 
 @dataclass(frozen=True, slots=True)

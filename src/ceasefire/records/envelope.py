@@ -23,6 +23,7 @@ from ceasefire.domain import (
     AuditEntry,
     Finding,
     Incident,
+    Message,
     Observation,
     RecordKind,
     RecordRef,
@@ -32,9 +33,11 @@ from ceasefire.domain import (
 )
 from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.ledger.canonical import CanonicalError, canonical_json
-from ceasefire.records import v1, v2
+from ceasefire.records import v1, v2, v3
 
-Record = Observation | Finding | Incident | Transition | Report | AuditEntry | ResponseClock
+Record = (
+    Observation | Finding | Incident | Transition | Report | AuditEntry | ResponseClock | Message
+)
 
 
 class RecordFormatError(InvalidInputError):
@@ -60,6 +63,7 @@ CODECS: dict[tuple[RecordKind, int], Codec] = {
     (RecordKind.INCIDENT, 2): Codec(v2.dump_incident, v2.load_incident),
     (RecordKind.TRANSITION, 2): Codec(v2.dump_transition, v2.load_transition),
     (RecordKind.CLOCK, 1): Codec(v2.dump_clock, v2.load_clock),
+    (RecordKind.MESSAGE, 1): Codec(v3.dump_message, v3.load_message),
 }
 
 #: The version new records are written in.
@@ -71,6 +75,7 @@ CURRENT_SCHEMA: dict[RecordKind, int] = {
     RecordKind.REPORT: 1,
     RecordKind.AUDIT: 1,
     RecordKind.CLOCK: 1,
+    RecordKind.MESSAGE: 1,
 }
 
 _KIND_OF_TYPE: dict[type, RecordKind] = {
@@ -81,6 +86,7 @@ _KIND_OF_TYPE: dict[type, RecordKind] = {
     Report: RecordKind.REPORT,
     AuditEntry: RecordKind.AUDIT,
     ResponseClock: RecordKind.CLOCK,
+    Message: RecordKind.MESSAGE,
 }
 
 

@@ -29,7 +29,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from ceasefire.domain import Finding, Incident, Observation, RecordRef, ResponseClock, Transition
+from ceasefire.domain import (
+    Finding,
+    Incident,
+    Message,
+    Observation,
+    RecordRef,
+    ResponseClock,
+    Transition,
+)
 from ceasefire.domain.errors import ConflictError, Problem
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Verifier
@@ -219,6 +227,10 @@ class Store(Protocol):
     def clocks(self, incident_id: str | None = None) -> list[ResponseClock]:
         """The response clocks of one incident (in the order they were started), or all of
         them (ordered by id)."""
+        ...
+
+    def messages(self) -> list[Message]:
+        """Every current hotline message, ordered by id (the hotline filters by side)."""
         ...
 
     def changes(self, since: int = 0, limit: int = 1000) -> Page[StoredRecord]:

@@ -21,6 +21,7 @@ from typing import TypeVar
 from ceasefire.domain import (
     Finding,
     Incident,
+    Message,
     Observation,
     RecordKind,
     RecordRef,
@@ -467,6 +468,11 @@ class RecordStore(ABC):
                 subject = str(RecordRef(RecordKind.INCIDENT, incident_id))
                 bodies = self._subject_bodies(RecordKind.CLOCK, subject)
         return [_decoded(body, ResponseClock) for body in bodies]
+
+    def messages(self) -> list[Message]:
+        with self._reading():
+            bodies = self._current_bodies(RecordKind.MESSAGE, ObservationQuery(), None, None)
+        return [_decoded(body, Message) for body in bodies]
 
     def findings(self, agreement_id: str) -> list[Finding]:
         with self._reading():
