@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from ceasefire.api.auth import allow
 from ceasefire.api.filters import in_box, parse_bbox, time_window
 from ceasefire.api.models import Decision, IncidentDetail, IncidentPage, TransitionBody
+from ceasefire.api.paging import filtered_page
 from ceasefire.api.roles import Principal, Role
 from ceasefire.api.services import Services
 from ceasefire.api.visibility import detail_for, row_for, sees_incident
@@ -35,9 +36,6 @@ from ceasefire.verify.workflow import TransitionRequest
 router = APIRouter(tags=["incidents"])
 READERS = allow(*Role)
 DECIDERS = allow(Role.REVIEWER, Role.ANALYST)
-
-#: Incidents read from the store per step while filtering a page.
-SCAN_BATCH = 500
 
 IncidentId = Annotated[str, Path(min_length=1, max_length=200, description="Incident id.")]
 
@@ -75,31 +73,22 @@ def list_incidents(
     window = time_window(start, end)
     box = parse_bbox(bbox)
     store, precision = services.store, services.config.public_precision_deg
-    items: list[dict[str, Any]] = []
-    cursor, next_cursor = after, None
-    while True:
-        page = store.incident_page(overlapping=window, after=cursor, limit=SCAN_BATCH)
-        for incident in page.items:
-            cursor = incident.id
-            current = workflow_state(store.transitions(_ref(incident.id)))
-            if category is not None and incident.category is not category:
-                continue
-            if (state is not None and current is not state) or not sees_incident(
-                principal, current
-            ):
-                continue
-            row = row_for(principal, incident_row(incident, current), precision)
-            if not in_box(row, box):
-                continue
-            items.append(row)
-            if len(items) == limit:
-                break
-        if len(items) == limit:
-            exhausted = page.next is None and cursor == page.items[-1].id
-            next_cursor = None if exhausted else cursor
-            break
-        if page.next is None:
-            break
+
+    def keep(incident: Incident) -> dict[str, Any] | None:
+        if category is not None and incident.category is not category:
+            return None  # before reading its transitions: the cheap test first
+        current = workflow_state(store.transitions(_ref(incident.id)))
+        if (state is not None and current is not state) or not sees_incident(
+            principal, current
+        ):
+            return None
+        row = row_for(principal, incident_row(incident, current), precision)
+        return row if in_box(row, box) else None
+
+    items, next_cursor = filtered_page(
+        lambda cursor, size: store.incident_page(overlapping=window, after=cursor, limit=size),
+        keep, lambda incident: incident.id, after, limit,
+    )
     _audit_read(services, principal, "incidents.list", str(request.url.query)[:200] or "all")
     return IncidentPage.model_validate({"items": items, "next": next_cursor})
 

@@ -26,6 +26,7 @@ from ceasefire.api.filters import time_window
 from ceasefire.api.idempotency import Remembered
 from ceasefire.api.models import ObservationPage, Submission
 from ceasefire.api.openapi import REF_TEMPLATE
+from ceasefire.api.paging import filtered_page
 from ceasefire.api.problems import validation_problems
 from ceasefire.api.roles import MISSION_ROLES, Principal, Role
 from ceasefire.api.services import Services
@@ -50,9 +51,6 @@ READERS = allow(*MISSION_ROLES, Role.PARTY_LIAISON)
 
 #: Why a stored observation was replaced by a submitted one with the same id.
 RESUBMITTED = "re-submitted with changed content"
-#: Observations read from the store per step while filtering a party's page.
-SCAN_BATCH = 500
-
 _BATCH = TypeAdapter(list[ObservationIn])
 
 BODY_DOC: dict[str, Any] = {
@@ -213,23 +211,11 @@ def list_observations(
     services = _services(request)
     query = ObservationQuery.of(None if source is None else [source], time_window(start, end))
     own = None if principal.in_mission else principal.organisation
-    items: list[Observation] = []
-    cursor, next_cursor = after, None
-    while True:
-        page = services.store.observation_page(query, after=cursor, limit=SCAN_BATCH)
-        for observation in page.items:
-            cursor = observation.id
-            if own is not None and observation.reported_by != own:
-                continue
-            items.append(observation)
-            if len(items) == limit:
-                break
-        if len(items) == limit:
-            exhausted = page.next is None and cursor == page.items[-1].id
-            next_cursor = None if exhausted else cursor
-            break
-        if page.next is None:
-            break
+    items, next_cursor = filtered_page(
+        lambda cursor, size: services.store.observation_page(query, after=cursor, limit=size),
+        lambda o: o if own is None or o.reported_by == own else None,
+        lambda o: o.id, after, limit,
+    )
     services.auditor.record(principal, "observations.list",
                             str(request.url.query)[:200] or "all", AuditOutcome.ALLOWED)
     return ObservationPage.model_validate(

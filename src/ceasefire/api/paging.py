@@ -1,0 +1,47 @@
+"""One page of what a caller may see, read from the store's keyset pages.
+
+The store pages by id; the service then drops what the caller may not see or did not ask for,
+so a page of `limit` visible items may take several store pages. Every list route filters
+the same way: read `SCAN_BATCH` at a time from the cursor, keep what passes, stop at `limit`,
+and hand back the last id *read* (not the last kept) as the next cursor, or none when the
+store has nothing after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from ceasefire.store import Page
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Records read from the store per step while filtering a page.
+SCAN_BATCH = 500
+
+
+def filtered_page(
+    fetch: Callable[[str | None, int], Page[T]],
+    keep: Callable[[T], R | None],
+    key: Callable[[T], str],
+    after: str | None,
+    limit: int,
+) -> tuple[list[R], str | None]:
+    """Up to `limit` kept items after `after`, and the cursor of the next page (None at the
+    end). `keep` returns what to show for an item, or None to drop it."""
+    items: list[R] = []
+    cursor = after
+    while True:
+        page = fetch(cursor, SCAN_BATCH)
+        for item in page.items:
+            cursor = key(item)
+            kept = keep(item)
+            if kept is None:
+                continue
+            items.append(kept)
+            if len(items) == limit:
+                exhausted = page.next is None and cursor == key(page.items[-1])
+                return items, None if exhausted else cursor
+        if page.next is None:
+            return items, None
