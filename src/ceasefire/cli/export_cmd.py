@@ -7,8 +7,6 @@ step, so that a reader never sees half an export and a failed run leaves any old
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -17,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from ceasefire.cli.options import check_db_path, db_file, output_error
+from ceasefire.cli.options import atomic_output, check_db_path, db_file
 from ceasefire.domain.errors import NotFoundError
 from ceasefire.domain.incident import Incident
 from ceasefire.export import write_acled, write_geojson, write_ucdp
@@ -49,23 +47,9 @@ def current_incidents(store: Store) -> list[Incident]:
 
 def write_export(incidents: Sequence[Incident], fmt: ExportFormat, out: Path) -> None:
     """Write the export as UTF-8, atomically: a temporary file beside `out`, then a rename."""
-    data = WRITERS[fmt](incidents).encode("utf-8")
-    tmp: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=out.parent, prefix=f".{out.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            tmp = Path(handle.name)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-        tmp = None
-    except OSError as exc:
-        raise output_error("--out", out, exc) from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    text = WRITERS[fmt](incidents)
+    with atomic_output(out) as handle:
+        handle.write(text)
 
 
 def export_incidents(

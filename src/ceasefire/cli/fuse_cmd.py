@@ -10,17 +10,16 @@ so a reader never sees half of it.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import IO, Annotated
 
 import typer
 
 from ceasefire.cli.errors import error_console, print_problems
 from ceasefire.cli.fuse_csv import read_fuse_csv
 from ceasefire.cli.fuse_db import fuse_db
-from ceasefire.cli.options import output_error, parse_time_option
+from ceasefire.cli.options import atomic_output, parse_time_option
 from ceasefire.domain.errors import InvalidInputError, Problem, UsageError
 from ceasefire.fusion.candidates import candidate_edges
 from ceasefire.fusion.columns import Columns
@@ -95,7 +94,7 @@ def _report(problems: list[Problem]) -> None:
         console.print(f"... and {len(problems) - SHOWN} more problems not shown")
 
 
-def _write_rows(handle: TextIO, ids: Sequence[str], incidents: Sequence[str]) -> None:
+def _write_rows(handle: IO[str], ids: Sequence[str], incidents: Sequence[str]) -> None:
     """The CSV `csv.writer` would write; joined as text when no field needs quoting (no
     comma, quote, line break or NUL: incident ids never do), several times faster."""
     joined = "".join(ids)
@@ -112,12 +111,6 @@ def _write(columns: Columns, out: Path) -> int:
     """Partition `columns` and write the id of each row's incident; returns the incident count."""
     count, labels = components(len(columns), candidate_edges(columns))
     names = fresh_ids(columns.ids, labels, count)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as handle:
-            _write_rows(handle, columns.ids, [names[k] for k in labels.tolist()])
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise output_error("--out", out, exc) from None
+    with atomic_output(out) as handle:
+        _write_rows(handle, columns.ids, [names[k] for k in labels.tolist()])
     return count

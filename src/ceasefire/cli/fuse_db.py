@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from ceasefire.cli.options import output_error
+from ceasefire.cli.options import atomic_output
 from ceasefire.cli.stores import existing_store
 from ceasefire.monitoring.fusion_run import FusionRun, fuse_stored
 from ceasefire.monitoring.setup import bundled_attributor, bundled_unit_of
@@ -24,22 +24,16 @@ HEADER = ("observation_id", "source", "source_record_id", "incident_id", "indepe
 def write_assignments(run: FusionRun, out: Path) -> None:
     """One row per observation, by observation id, written whole or not at all."""
     of = run.incident_of_observation()
-    partial = out.with_name(out.name + ".partial")
-    try:
-        with partial.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(HEADER)
-            for o in sorted(run.observations, key=lambda o: o.id):
-                incident = of.get(o.id)
-                writer.writerow(
-                    (o.id, o.source, o.source_record_id,
-                     "" if incident is None else incident.id,
-                     "" if incident is None else incident.independent_sources)
-                )
-        partial.replace(out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise output_error("--out", out, exc) from None
+    with atomic_output(out) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for o in sorted(run.observations, key=lambda o: o.id):
+            incident = of.get(o.id)
+            writer.writerow(
+                (o.id, o.source, o.source_record_id,
+                 "" if incident is None else incident.id,
+                 "" if incident is None else incident.independent_sources)
+            )
 
 
 def fuse_db(db: str, out: Path, at: datetime) -> FusionRun:

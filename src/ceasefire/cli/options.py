@@ -13,10 +13,15 @@ use and narrow enough that no value inside them overflows a time stamp or a grid
 from __future__ import annotations
 
 import math
+import os
 import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from ceasefire.cli.errors import TRANSIENT_ERRNO
 from ceasefire.domain.errors import InvalidInputError, StorageUnavailableError, UsageError
@@ -131,6 +136,31 @@ def output_error(option: str, path: Path, exc: OSError) -> UsageError | StorageU
     if exc.errno in TRANSIENT_ERRNO:
         return StorageUnavailableError(f"{option} {path}: cannot write: {reason}")
     return UsageError(f"{option} {path}: cannot write: {reason}")
+
+
+@contextmanager
+def atomic_output(out: Path, option: str = "--out") -> Iterator[IO[str]]:
+    """A UTF-8 text handle (no newline translation) whose content replaces `out` only when the
+    block ends without error: a temporary file beside it, flushed to disk, then renamed. A
+    reader never sees half a file, and a failed run leaves an old `out` whole. An OSError
+    becomes `output_error` naming `option`."""
+    tmp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=out.parent, prefix=f".{out.name}.",
+            suffix=".tmp", delete=False,
+        ) as handle:
+            tmp = Path(handle.name)
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, out)
+        tmp = None
+    except OSError as exc:
+        raise output_error(option, out, exc) from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 def describe_parse_error(exc: BaseException) -> str:

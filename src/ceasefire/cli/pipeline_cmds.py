@@ -14,6 +14,7 @@ from rich.table import Table
 from ceasefire.assess.clauses import verdict_wording
 from ceasefire.cli.errors import error_console, exits_on_error, print_message, print_problems
 from ceasefire.cli.options import check_db_path, db_file
+from ceasefire.cli.stores import DEFAULT_DB
 from ceasefire.domain.errors import (
     ConflictError,
     NotFoundError,
@@ -30,7 +31,6 @@ MAX_ISSUES_SHOWN = 20
 _HOW_TO_FILL = (
     " (`ceasefire ingest --db {db} FILE...`), or pass --bundled to assess the bundled real data"
 )
-DEFAULT_DB = "ceasefire.db"
 
 DbOption = Annotated[
     str | None,
