@@ -49,6 +49,10 @@ RULES: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/v1/hotline/messages/{message_id}/read"): MISSION | {Role.PARTY_LIAISON},
     ("POST", "/v1/hotline/messages/{message_id}/acknowledge"): MISSION | {Role.PARTY_LIAISON},
     ("GET", "/v1/hotline/stream"): MISSION | {Role.PARTY_LIAISON},
+    ("POST", "/v1/reports"): {Role.ADMIN, Role.ANALYST},
+    ("GET", "/v1/reports"): EVERYONE,
+    ("GET", "/v1/reports/{report_id}"): EVERYONE,
+    ("GET", "/v1/reports/{report_id}/document"): EVERYONE,
 }
 
 
@@ -120,6 +124,13 @@ def _call(client: httpx.Client, method: str, path: str, service: Service) -> htt
         return client.post(concrete, json={"to": "dismissed", "reason": "matrix probe"})
     if path.endswith("/acknowledge"):
         return client.post(concrete, json={"reason": "received"})
+    if (method, path) == ("POST", "/v1/reports"):
+        return client.post(path, content=b"<p>matrix probe</p>",
+                           headers={"Content-Type": "text/html"},
+                           params={"title": "probe", "start": "2025-06-01T00:00:00Z",
+                                   "end": "2025-06-02T00:00:00Z"})
+    if "{report_id}" in path:
+        return client.request(method, path.replace("{report_id}", "rep-none"))
     if (method, path) == ("POST", "/v1/observations"):
         return client.post(path, json=[_observation()],
                            headers={"Idempotency-Key": uuid.uuid4().hex})

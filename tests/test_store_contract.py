@@ -26,6 +26,7 @@ from ceasefire.domain import (
     Observation,
     RecordKind,
     RecordRef,
+    Report,
     ResponseClock,
     Side,
     TimeInterval,
@@ -573,4 +574,25 @@ def test_messages_are_listed_by_id_with_their_transitions(store: Store) -> None:
     store.add_records([read])
     assert store.transitions(RecordRef(RecordKind.MESSAGE, "msg-a")) == [read]
     assert store.transitions(RecordRef(RecordKind.MESSAGE, "msg-b")) == []
+    assert store.index_problems() == []
+
+
+def test_reports_are_listed_by_id_and_filtered_by_their_period(store: Store) -> None:
+    def report(report_id: str, day: int) -> Report:
+        start = datetime(2025, 12, day, tzinfo=UTC)
+        return Report(
+            id=report_id,
+            title=f"Daily report {day}",
+            period=TimeInterval(start, start + timedelta(days=1), TimePrecision.DAY),
+            issued_at=start + timedelta(days=1, hours=6),
+            media_type="text/html",
+            sha256="ab" * 32,
+        )
+
+    made = [report("rep-b", 26), report("rep-a", 25)]
+    store.add_records(made)
+    assert store.reports() == [made[1], made[0]]
+    the_26th = (datetime(2025, 12, 26, 12, tzinfo=UTC), datetime(2025, 12, 26, 13, tzinfo=UTC))
+    assert store.reports(overlapping=the_26th) == [made[0]]
+    assert store.reports(overlapping=(T0 - timedelta(days=9), T0 - timedelta(days=8))) == []
     assert store.index_problems() == []

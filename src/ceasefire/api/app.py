@@ -33,6 +33,7 @@ from ceasefire.api.routes import (
     ledger,
     meta,
     observations,
+    reports,
 )
 from ceasefire.api.services import Services
 from ceasefire.api.submissions import ObservationIn
@@ -81,6 +82,7 @@ def create_app(
     app.include_router(findings.router)
     app.include_router(ledger.router)
     app.include_router(hotline.router)
+    app.include_router(reports.router)
     app.add_middleware(
         GateMiddleware,
         services=app.state.services,

@@ -23,6 +23,10 @@ DEFAULT_RATE_PER_MINUTE = 600
 DEFAULT_TOKEN_DAYS = 90
 DEFAULT_PUBLIC_PRECISION_DEG = 0.1
 DEFAULT_ESCALATE_AFTER_MINUTES = 60
+DEFAULT_MAX_REPORT_BYTES = 33_554_432
+#: The one path whose body is a published document (a PDF with its map and charts) rather
+#: than a batch of records, and so gets `max_report_bytes` instead of `max_body_bytes`.
+REPORT_UPLOAD_PATH = "/v1/reports"
 
 #: Environment variable for each setting; the TOML file uses the setting's own name as key.
 ENVIRONMENT: Mapping[str, str] = {
@@ -34,6 +38,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "public_precision_deg": "CEASEFIRE_PUBLIC_PRECISION_DEG",
     "ledger_origin": "CEASEFIRE_LEDGER_ORIGIN",
     "escalate_after_minutes": "CEASEFIRE_ESCALATE_AFTER_MINUTES",
+    "max_report_bytes": "CEASEFIRE_MAX_REPORT_BYTES",
 }
 
 
@@ -56,6 +61,12 @@ class ServiceConfig:
     """Origin line of the evidence ledger a new data directory is initialised with."""
     escalate_after_minutes: int = DEFAULT_ESCALATE_AFTER_MINUTES
     """How long a hotline notice may wait for its acknowledgment before it escalates."""
+    max_report_bytes: int = DEFAULT_MAX_REPORT_BYTES
+    """Largest report document that may be published (``POST /v1/reports``)."""
+
+    def body_limit(self, path: str) -> int:
+        """The largest body a request to `path` may carry."""
+        return self.max_report_bytes if path == REPORT_UPLOAD_PATH else self.max_body_bytes
 
     @property
     def store_url(self) -> str:
@@ -74,6 +85,11 @@ class ServiceConfig:
     def idempotency_path(self) -> Path:
         """Idempotency keys and the answers they got: request bookkeeping, not evidence."""
         return self.data_dir / "idempotency.db"
+
+    @property
+    def reports_path(self) -> Path:
+        """Published documents, one file per SHA-256: the ledger holds only their digests."""
+        return self.data_dir / "reports"
 
 
 def _positive_int(name: str, value: object, source: str) -> int:
@@ -127,7 +143,8 @@ def apply_settings(
             changes[name] = Path(_text(name, value, source))
         elif name in ("store", "ledger_origin"):
             changes[name] = _text(name, value, source)
-        elif name in ("max_body_bytes", "rate_per_minute", "token_days", "escalate_after_minutes"):
+        elif name in ("max_body_bytes", "rate_per_minute", "token_days", "escalate_after_minutes",
+                      "max_report_bytes"):
             changes[name] = _positive_int(name, value, source)
         elif name == "public_precision_deg":
             changes[name] = _precision(name, value, source)

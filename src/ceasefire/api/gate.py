@@ -84,7 +84,7 @@ class GateMiddleware:
             anonymous = UnauthenticatedError("a valid bearer token is required")
             await problem_response(anonymous, path)(scope, receive, send)
             return
-        limit = self.services.config.max_body_bytes
+        limit = self.services.config.body_limit(path)
         size = declared_size(scope)
         if size == -1:
             bad = UsageError("Content-Length is not a byte count")

@@ -7,6 +7,8 @@ inclusion proof of a record id confirms that the record exists, and a bundle car
 record's full bytes. The rule, by role:
 
 - mission roles (admin, monitor, analyst, reviewer): every entry;
+- every role: published reports (their records, inclusion proofs and bundles), since a report
+  is public once it is published and its record holds only its title, period and digest;
 - ``party_liaison``: versions of incidents that are verified now, and observations its own
   organisation submitted first;
 - ``operations_planner``: versions of incidents that are verified now;
@@ -54,7 +56,7 @@ def split_ledger_id(ledger_id: str) -> tuple[RecordKind | None, str]:
 def may_prove(principal: Principal, facts: EntryFacts, *, bundle: bool) -> bool:
     """True when `principal` may have this entry proven (an inclusion proof, or with `bundle`
     the evidence bundle holding its bytes)."""
-    if principal.in_mission:
+    if principal.in_mission or facts.kind is RecordKind.REPORT:
         return True
     verified_incident = (facts.kind is RecordKind.INCIDENT
                          and facts.incident_state is IncidentState.VERIFIED)

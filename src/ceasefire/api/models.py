@@ -306,3 +306,22 @@ class MessageView(BaseModel):
     read_at: datetime | None
     acknowledged_at: datetime | None
     escalated_at: datetime | None
+
+
+class ReportView(BaseModel):
+    id: str
+    title: str
+    period_start: datetime
+    period_end: datetime
+    issued_at: datetime
+    media_type: str
+    sha256: str = Field(description="Hex SHA-256 of the document's bytes, as ledgered.")
+    agreement_ids: list[str]
+    ledger_id: str = Field(description="The record's ledger entry: ask for its inclusion"
+                                       " proof or bundle under /v1/ledger.")
+    document: str = Field(description="Path of the document on this service.")
+
+
+class ReportPage(BaseModel):
+    items: list[ReportView]
+    next: str | None = Field(description="Pass as `after` for the next page; null at the end.")

@@ -35,6 +35,7 @@ from ceasefire.domain import (
     Message,
     Observation,
     RecordRef,
+    Report,
     ResponseClock,
     Transition,
 )
@@ -231,6 +232,10 @@ class Store(Protocol):
 
     def messages(self) -> list[Message]:
         """Every current hotline message, ordered by id (the hotline filters by side)."""
+        ...
+
+    def reports(self, overlapping: tuple[datetime, datetime] | None = None) -> list[Report]:
+        """Every published report (whose period meets `overlapping`, if given), by id."""
         ...
 
     def changes(self, since: int = 0, limit: int = 1000) -> Page[StoredRecord]:

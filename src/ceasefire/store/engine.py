@@ -25,6 +25,7 @@ from ceasefire.domain import (
     Observation,
     RecordKind,
     RecordRef,
+    Report,
     ResponseClock,
     Transition,
 )
@@ -71,6 +72,9 @@ def index_columns(record: Record) -> tuple[str | None, ...]:
     if isinstance(record, ResponseClock):
         subject = str(RecordRef(RecordKind.INCIDENT, record.incident_id))
         return (None, utc_text(record.started_at), utc_text(record.due_at), None, subject, None)
+    if isinstance(record, Report):
+        period = record.period
+        return (None, utc_text(period.start), utc_text(period.end), None, None, None)
     return (None, None, None, None, None, None)
 
 
@@ -138,7 +142,7 @@ class RecordStore(ABC):
     ) -> list[bytes]:
         """Envelopes of current records of `kind` matching `query` with id > `after`, by id
         (the source filter applies to observations, the time filter to every kind with an
-        interval: observations, incidents, clocks)."""
+        interval: observations, incidents, clocks, reports)."""
 
     @abstractmethod
     def _subject_bodies(self, kind: RecordKind, subject: str) -> list[bytes]:
@@ -473,6 +477,12 @@ class RecordStore(ABC):
         with self._reading():
             bodies = self._current_bodies(RecordKind.MESSAGE, ObservationQuery(), None, None)
         return [_decoded(body, Message) for body in bodies]
+
+    def reports(self, overlapping: tuple[datetime, datetime] | None = None) -> list[Report]:
+        with self._reading():
+            query = ObservationQuery.of(None, overlapping)
+            bodies = self._current_bodies(RecordKind.REPORT, query, None, None)
+        return [_decoded(body, Report) for body in bodies]
 
     def findings(self, agreement_id: str) -> list[Finding]:
         with self._reading():
