@@ -196,7 +196,7 @@ def test_allowed_roles_do_what_they_may(service: Service) -> None:
     with service.as_user("party_liaison") as liaison:
         acknowledged = liaison.post(f"/v1/clocks/{clock}/acknowledge",
                                     json={"reason": "notice received"})
-        listed = {c["id"]: c for c in liaison.get("/v1/clocks").json()}
+        listed = {c["id"]: c for c in liaison.get("/v1/clocks").json()["items"]}
     assert acknowledged.status_code == 201, acknowledged.text
     assert listed[clock]["state"] == "acknowledged"
 
@@ -216,7 +216,7 @@ def test_the_other_party_cannot_acknowledge(service: Service) -> None:
     clock = f"{_verified(service)}:UA:military"
     with service.as_user("ru_liaison") as ru:
         response = ru.post(f"/v1/clocks/{clock}/acknowledge", json={})
-        mine = ru.get("/v1/clocks").json()
+        mine = ru.get("/v1/clocks").json()["items"]
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
     assert mine

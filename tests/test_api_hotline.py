@@ -54,7 +54,7 @@ def _list(service: Service, user: str) -> dict[str, dict[str, Any]]:
     with service.as_user(user) as client:
         response = client.get("/v1/hotline/messages")
     assert response.status_code == 200, response.text
-    return {m["id"]: m for m in response.json()}
+    return {m["id"]: m for m in response.json()["items"]}
 
 
 def test_each_side_sees_only_what_it_sent_or_received(service: Service, clock: Clock) -> None:
@@ -134,7 +134,7 @@ def test_read_and_acknowledge_by_the_recipient_only(service: Service) -> None:
 def test_acknowledging_a_violation_notice_stops_the_partys_clocks(service: Service) -> None:
     incident = _verified(service)
     with service.as_user("party_liaison") as ua:
-        before = {c["id"]: c["state"] for c in ua.get("/v1/clocks").json()}
+        before = {c["id"]: c["state"] for c in ua.get("/v1/clocks").json()["items"]}
     assert before
     assert all(state != "acknowledged" for state in before.values())
     notice = _send(service, "reviewer", kind="violation_notice", to=UA, text="violation",
@@ -142,11 +142,11 @@ def test_acknowledging_a_violation_notice_stops_the_partys_clocks(service: Servi
     with service.as_user("party_liaison") as ua:
         acked = ua.post(f"/v1/hotline/messages/{notice['id']}/acknowledge")
         assert acked.status_code == 200, acked.text
-        after = {c["id"]: c for c in ua.get("/v1/clocks").json()}
+        after = {c["id"]: c for c in ua.get("/v1/clocks").json()["items"]}
     assert set(after) == set(before)
     assert {c["state"] for c in after.values()} == {"acknowledged"}
     with service.as_user("reviewer") as reviewer:
-        everyone = reviewer.get("/v1/clocks").json()
+        everyone = reviewer.get("/v1/clocks").json()["items"]
     ru_clocks = [c for c in everyone if c["notified_party"] == "RU"]
     assert ru_clocks
     assert all(c["state"] != "acknowledged" for c in ru_clocks)

@@ -250,6 +250,27 @@ def test_paging_and_filters_match_the_store(service: Service) -> None:
     assert empty.status_code == 422
 
 
+def test_category_and_box_filters_match_the_store(service: Service) -> None:
+    stored = service.store.observations()
+    category = str(stored[0].category)
+    west, south, east, north = 30.0, 46.0, 36.0, 50.0
+    with service.as_user("analyst") as analyst:
+        by_category = analyst.get("/v1/observations",
+                                  params={"category": category, "limit": 1000}).json()
+        boxed = analyst.get("/v1/observations", params={
+            "bbox": f"{west},{south},{east},{north}", "limit": 1000}).json()
+        bad = analyst.get("/v1/observations", params={"bbox": "1,2,3"})
+    assert [o["id"] for o in by_category["items"]] == [
+        o.id for o in stored if str(o.category) == category]
+    inside = [o.id for o in stored if o.location.lat is not None and o.location.lon is not None
+              and south <= o.location.lat <= north and west <= o.location.lon <= east]
+    assert inside
+    assert len(inside) < len(stored)  # the box leaves something out: the filter is exercised
+    assert [o["id"] for o in boxed["items"]] == inside
+    assert bad.status_code == 422
+    assert bad.json()["problems"][0]["pointer"] == "query.bbox"
+
+
 def test_writes_and_reads_are_audited(service: Service) -> None:
     with service.as_user("monitor") as monitor:
         monitor.post("/v1/observations", headers=_key(), json=[_item("audited")])

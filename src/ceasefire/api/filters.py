@@ -81,3 +81,12 @@ def parse_bbox(text: str | None) -> Box | None:
 
 def in_box(row: dict[str, Any], box: Box | None) -> bool:
     return box is None or box.contains(row["lat"], row["lon"])
+
+
+def meets(start: datetime, end: datetime, window: tuple[datetime, datetime] | None) -> bool:
+    """Whether [start, end] meets the half-open `window` by the store's rule (docs/store.md:
+    an instant at the window's start counts, one at its end does not)."""
+    if window is None:
+        return True
+    low, high = window
+    return start < high and (end > low or (start == end and start >= low))

@@ -325,3 +325,13 @@ class ReportView(BaseModel):
 class ReportPage(BaseModel):
     items: list[ReportView]
     next: str | None = Field(description="Pass as `after` for the next page; null at the end.")
+
+
+class ClockPage(BaseModel):
+    items: list[ClockStatusView]
+    next: str | None = Field(description="Pass as `after` for the next page; null at the end.")
+
+
+class MessagePage(BaseModel):
+    items: list[MessageView]
+    next: str | None = Field(description="Pass as `after` for the next page; null at the end.")

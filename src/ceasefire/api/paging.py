@@ -9,7 +9,7 @@ store has nothing after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from ceasefire.store import Page
@@ -45,3 +45,13 @@ def filtered_page(
                 return items, None if exhausted else cursor
         if page.next is None:
             return items, None
+
+
+def list_page(items: Sequence[T], key: Callable[[T], str], after: str | None,
+              limit: int) -> tuple[list[T], str | None]:
+    """Up to `limit` of `items` (already in key order and filtered) after `after`, and the
+    next cursor: for the short lists the service keeps whole in memory (clocks, messages,
+    reports), with the same cursor rule as `filtered_page`."""
+    rest = [item for item in items if after is None or key(item) > after]
+    page = rest[:limit]
+    return page, key(page[-1]) if len(rest) > limit else None

@@ -7,16 +7,19 @@ the other party's clock nor claim to be the other party.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 
 from ceasefire.api.auth import allow
-from ceasefire.api.models import AcknowledgeBody, ClockStatusView, TransitionView
+from ceasefire.api.filters import meets, time_window
+from ceasefire.api.models import AcknowledgeBody, ClockPage, ClockStatusView, TransitionView
+from ceasefire.api.paging import list_page
 from ceasefire.api.roles import Principal, Role
 from ceasefire.api.services import Services
 from ceasefire.api.visibility import sees_clock
-from ceasefire.domain import AuditOutcome
+from ceasefire.domain import AuditOutcome, ClockState, ClockTrack
 from ceasefire.domain.errors import CeasefireError, ForbiddenError
 from ceasefire.monitoring.review import acknowledge_clock, clock_rows
 from ceasefire.monitoring.views import clock_view, transition_view
@@ -32,14 +35,31 @@ def _seconds(value: object) -> float | None:
 
 @router.get("/v1/clocks", name="clocks.list")
 def list_clocks(
-    request: Request, principal: Annotated[Principal, Depends(CLOCK_READERS)]
-) -> list[ClockStatusView]:
-    """Every response clock the caller may see (a party: those that notified it), by id."""
+    request: Request,
+    principal: Annotated[Principal, Depends(CLOCK_READERS)],
+    incident: Annotated[str | None, Query(max_length=200, description="Incident id.")] = None,
+    state: Annotated[ClockState | None, Query(description="Where the clock stands now.")]
+    = None,
+    track: Annotated[ClockTrack | None, Query()] = None,
+    start: Annotated[datetime | None, Query(description="Clocks due after this.")] = None,
+    end: Annotated[datetime | None, Query(description="Clocks started before this.")] = None,
+    after: Annotated[str | None, Query(max_length=600, description="Cursor: last id seen.")]
+    = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> ClockPage:
+    """The response clocks the caller may see (a party: those that notified it), by id,
+    filtered by incident, state now, track and time (from start to deadline)."""
     services: Services = request.app.state.services
+    window = time_window(start, end)
     rows = [r for r in clock_rows(services.store, services.now())
-            if sees_clock(principal, r.clock.notified_party)]
+            if sees_clock(principal, r.clock.notified_party)
+            and (incident is None or r.clock.incident_id == incident)
+            and (state is None or r.status.state is state)
+            and (track is None or r.clock.track is track)
+            and meets(r.clock.started_at, r.clock.due_at, window)]
+    page, next_cursor = list_page(rows, lambda r: r.clock.id, after, limit)
     services.auditor.record(principal, "clocks.list", "clocks", AuditOutcome.ALLOWED)
-    return [
+    return ClockPage(items=[
         ClockStatusView.model_validate({
             **clock_view(r.clock),
             "state": str(r.status.state),
@@ -47,8 +67,8 @@ def list_clocks(
             "overdue_by_s": _seconds(r.status.overdue_by),
             "acknowledged_at": r.status.acknowledged_at,
         })
-        for r in rows
-    ]
+        for r in page
+    ], next=next_cursor)
 
 
 @router.post("/v1/clocks/{clock_id}/acknowledge", status_code=201, name="clock.acknowledge")

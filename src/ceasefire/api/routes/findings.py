@@ -8,6 +8,7 @@ stay inside the mission. Other roles than the mission's and the liaison's get 40
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +17,7 @@ from ceasefire.api.auth import allow
 from ceasefire.api.models import FindingPage
 from ceasefire.api.roles import MISSION_ROLES, Principal, Role
 from ceasefire.api.services import Services
-from ceasefire.domain import AuditOutcome, Finding, IncidentState, RecordKind
+from ceasefire.domain import AuditOutcome, Finding, IncidentState, RecordKind, Verdict
 from ceasefire.domain.errors import NotFoundError
 from ceasefire.monitoring.views import workflow_state
 from ceasefire.store import Store
@@ -53,20 +54,23 @@ def list_findings(
     request: Request,
     principal: Annotated[Principal, Depends(READERS)],
     agreement: Annotated[str, Query(min_length=1, max_length=200, description="Agreement id.")],
+    verdict: Annotated[Verdict | None, Query()] = None,
     after: Annotated[str | None, Query(max_length=600, description="Cursor: last id seen.")]
     = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> FindingPage:
-    """The agreement's current findings by id that the caller may see."""
+    """The agreement's current findings by id that the caller may see, of one verdict if
+    asked."""
     services: Services = request.app.state.services
     store = services.store
     findings = store.findings(agreement)
     if not findings and agreement not in {a.id for a in services.agreements}:
         raise NotFoundError(f"no agreement {agreement!r} with findings")
-    shown = [f for f in findings
-             if (after is None or f.id > after) and _visible(store, principal, f)]
-    page = shown[:limit]
-    next_cursor = page[-1].id if len(shown) > limit else None
+    shown = (f for f in findings if (after is None or f.id > after)
+             and (verdict is None or f.verdict is verdict) and _visible(store, principal, f))
+    page = list(islice(shown, limit + 1))  # lazily: a party's visibility costs reads
+    next_cursor = page[limit - 1].id if len(page) > limit else None
+    page = page[:limit]
     services.auditor.record(principal, "findings.list", f"agreement/{agreement}"[:200],
                             AuditOutcome.ALLOWED)
     return FindingPage.model_validate(

@@ -15,15 +15,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ceasefire.api.auth import allow
-from ceasefire.api.models import MessageBody, MessageView
+from ceasefire.api.filters import meets, time_window
+from ceasefire.api.models import MessageBody, MessagePage, MessageView
+from ceasefire.api.paging import list_page
 from ceasefire.api.roles import OrgKind, Principal, Role
 from ceasefire.api.services import Services
 from ceasefire.api.visibility import receives, sees_message, side_of
@@ -165,15 +167,33 @@ def send_message(
 
 @router.get("/v1/hotline/messages", name="hotline.list")
 def list_messages(
-    request: Request, principal: Annotated[Principal, Depends(HOTLINE)]
-) -> list[MessageView]:
-    """The messages the caller's side sent or received, by id; fetching delivers them."""
+    request: Request,
+    principal: Annotated[Principal, Depends(HOTLINE)],
+    kind: Annotated[MessageKind | None, Query()] = None,
+    state: Annotated[MessageState | None, Query(description="The message's state now.")]
+    = None,
+    incident: Annotated[str | None, Query(max_length=200, description="Incident id.")] = None,
+    start: Annotated[datetime | None, Query(description="Sent at or after this.")] = None,
+    end: Annotated[datetime | None, Query(description="Sent before this.")] = None,
+    after: Annotated[str | None, Query(max_length=600, description="Cursor: last id seen.")]
+    = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> MessagePage:
+    """The messages the caller's side sent or received, by id, filtered by kind, state (as
+    it stood before this fetch), incident and time sent; fetching a page delivers it."""
     services = _services(request)
+    window = time_window(start, end)
     _escalate(services)
-    visible = [m for m in services.store.messages() if sees_message(principal, m)]
+    visible = [m for m in services.store.messages() if sees_message(principal, m)
+               and (kind is None or m.kind is kind)
+               and (incident is None or m.incident_id == incident)
+               and meets(m.sent_at, m.sent_at, window)]
+    if state is not None:
+        visible = [r.message for r in rows(services.store, visible) if r.status.state is state]
+    page, next_cursor = list_page(visible, lambda m: m.id, after, limit)
     services.auditor.record(principal, "hotline.list", "hotline", AuditOutcome.ALLOWED)
-    _deliver(services, principal, visible)
-    return [_view(r) for r in rows(services.store, visible)]
+    _deliver(services, principal, page)
+    return MessagePage(items=[_view(r) for r in rows(services.store, page)], next=next_cursor)
 
 
 def _own(services: Services, principal: Principal, message_id: str, action: str) -> Message:

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import time_window
+from ceasefire.api.filters import parse_bbox, time_window
 from ceasefire.api.idempotency import Remembered
 from ceasefire.api.models import ObservationPage, Submission
 from ceasefire.api.openapi import REF_TEMPLATE
@@ -37,7 +37,7 @@ from ceasefire.api.submissions import (
     request_digest,
     to_observations,
 )
-from ceasefire.domain import AuditOutcome, Observation
+from ceasefire.domain import AuditOutcome, Category, Observation
 from ceasefire.domain.errors import ConflictError, InvalidInputError, Problem
 from ceasefire.ingest.detect import UnreadableSourceError, stream_source
 from ceasefire.monitoring.views import observation_view
@@ -206,15 +206,29 @@ def list_observations(
     start: Annotated[datetime | None, Query(description="Overlapping [start, end).")] = None,
     end: Annotated[datetime | None, Query()] = None,
     source: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    category: Annotated[Category | None, Query()] = None,
+    bbox: Annotated[str | None, Query(max_length=200, description="west,south,east,north in"
+                                      " degrees; observations known only by region match"
+                                      " no box.")] = None,
 ) -> ObservationPage:
     """Observations by id; a party's liaison sees only those its organisation submitted."""
     services = _services(request)
     query = ObservationQuery.of(None if source is None else [source], time_window(start, end))
     own = None if principal.in_mission else principal.organisation
+    box = parse_bbox(bbox)
+
+    def keep(o: Observation) -> Observation | None:
+        if own is not None and o.reported_by != own:
+            return None
+        if category is not None and o.category is not category:
+            return None
+        if box is not None and not box.contains(o.location.lat, o.location.lon):
+            return None
+        return o
+
     items, next_cursor = filtered_page(
         lambda cursor, size: services.store.observation_page(query, after=cursor, limit=size),
-        lambda o: o if own is None or o.reported_by == own else None,
-        lambda o: o.id, after, limit,
+        keep, lambda o: o.id, after, limit,
     )
     services.auditor.record(principal, "observations.list",
                             str(request.url.query)[:200] or "all", AuditOutcome.ALLOWED)

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from ceasefire.api.auth import allow
 from ceasefire.api.filters import time_window
 from ceasefire.api.models import ReportPage, ReportView
+from ceasefire.api.paging import list_page
 from ceasefire.api.report_documents import ReportDocuments
 from ceasefire.api.roles import Principal, Role
 from ceasefire.api.services import Services
@@ -179,10 +180,8 @@ def list_reports(
 ) -> ReportPage:
     """Published reports whose period meets [start, end), by id."""
     services = _services(request)
-    reports = [r for r in services.store.reports(time_window(start, end))
-               if after is None or r.id > after]
-    page = reports[:limit]
-    next_cursor = page[-1].id if len(reports) > limit else None
+    reports = services.store.reports(time_window(start, end))
+    page, next_cursor = list_page(reports, lambda r: r.id, after, limit)
     return ReportPage(items=[_view(services, r) for r in page], next=next_cursor)
 
 
