@@ -165,7 +165,9 @@ def running_service(
     **settings: object,
 ) -> Iterator[Service]:
     """A filled data directory served over HTTP; `settings` override `ServiceConfig`."""
-    config = ServiceConfig(data_dir=directory / "data", rate_per_minute=1_000_000)
+    # no background sweep unless a test asks: records it adds would race the tests' counts
+    config = ServiceConfig(data_dir=directory / "data", rate_per_minute=1_000_000,
+                           sweep_seconds=0)
     config = ServiceConfig(**{**{f: getattr(config, f) for f in config.__slots__},
                               **settings})
     store = open_data_dir(config)

@@ -9,7 +9,9 @@ itself is served at ``/openapi.json`` (OpenAPI 3.1).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 
 from fastapi import FastAPI
@@ -37,6 +39,7 @@ from ceasefire.api.routes import (
 )
 from ceasefire.api.services import Services
 from ceasefire.api.submissions import ObservationIn
+from ceasefire.api.sweeper import sweep_forever
 from ceasefire.domain.agreement import Agreement
 from ceasefire.paths import shipped_agreements
 from ceasefire.store import Store
@@ -44,6 +47,21 @@ from ceasefire.store import Store
 
 def load_shipped_agreements() -> tuple[Agreement, ...]:
     return tuple(load_agreement(path) for path in shipped_agreements())
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the deadline sweep beside the routes for as long as the app serves."""
+    services: Services = app.state.services
+    interval = services.config.sweep_seconds
+    task = asyncio.create_task(sweep_forever(services, interval)) if interval else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
 
 
 def create_app(
@@ -55,6 +73,7 @@ def create_app(
     agreements: tuple[Agreement, ...] | None = None,
 ) -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="ceasefire",
         version=__version__,
         summary="Monitoring and verification of a ceasefire: the multi-party service.",

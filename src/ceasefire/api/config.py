@@ -24,6 +24,7 @@ DEFAULT_TOKEN_DAYS = 90
 DEFAULT_PUBLIC_PRECISION_DEG = 0.1
 DEFAULT_ESCALATE_AFTER_MINUTES = 60
 DEFAULT_MAX_REPORT_BYTES = 33_554_432
+DEFAULT_SWEEP_SECONDS = 30
 #: The one path whose body is a published document (a PDF with its map and charts) rather
 #: than a batch of records, and so gets `max_report_bytes` instead of `max_body_bytes`.
 REPORT_UPLOAD_PATH = "/v1/reports"
@@ -39,6 +40,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "ledger_origin": "CEASEFIRE_LEDGER_ORIGIN",
     "escalate_after_minutes": "CEASEFIRE_ESCALATE_AFTER_MINUTES",
     "max_report_bytes": "CEASEFIRE_MAX_REPORT_BYTES",
+    "sweep_seconds": "CEASEFIRE_SWEEP_SECONDS",
 }
 
 
@@ -63,6 +65,9 @@ class ServiceConfig:
     """How long a hotline notice may wait for its acknowledgment before it escalates."""
     max_report_bytes: int = DEFAULT_MAX_REPORT_BYTES
     """Largest report document that may be published (``POST /v1/reports``)."""
+    sweep_seconds: int = DEFAULT_SWEEP_SECONDS
+    """How often escalations and overdue clocks are recorded without anyone asking; 0 turns
+    the sweep off (they are then recorded when the hotline or ``clocks check`` is read)."""
 
     def body_limit(self, path: str) -> int:
         """The largest body a request to `path` may carry."""
@@ -93,6 +98,10 @@ class ServiceConfig:
 
 
 def _positive_int(name: str, value: object, source: str) -> int:
+    return _whole_number(name, value, source, minimum=1)
+
+
+def _whole_number(name: str, value: object, source: str, minimum: int) -> int:
     if isinstance(value, bool):
         raise _bad(name, source, f"{value!r} is not a whole number")
     if isinstance(value, str):
@@ -102,8 +111,8 @@ def _positive_int(name: str, value: object, source: str) -> int:
             raise _bad(name, source, f"{value!r} is not a whole number") from None
     if not isinstance(value, int):
         raise _bad(name, source, f"{value!r} is not a whole number")
-    if value < 1:
-        raise _bad(name, source, f"{value} must be at least 1")
+    if value < minimum:
+        raise _bad(name, source, f"{value} must be at least {minimum}")
     return value
 
 
@@ -146,6 +155,8 @@ def apply_settings(
         elif name in ("max_body_bytes", "rate_per_minute", "token_days", "escalate_after_minutes",
                       "max_report_bytes"):
             changes[name] = _positive_int(name, value, source)
+        elif name == "sweep_seconds":
+            changes[name] = _whole_number(name, value, source, minimum=0)
         elif name == "public_precision_deg":
             changes[name] = _precision(name, value, source)
         else:
