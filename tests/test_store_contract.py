@@ -596,3 +596,16 @@ def test_reports_are_listed_by_id_and_filtered_by_their_period(store: Store) -> 
     assert store.reports(overlapping=the_26th) == [made[0]]
     assert store.reports(overlapping=(T0 - timedelta(days=9), T0 - timedelta(days=8))) == []
     assert store.index_problems() == []
+
+
+def test_findings_are_paged_by_id(store: Store) -> None:
+    made = [finding("agr", obs(n), Verdict.VIOLATION) for n in (3, 1, 2)]
+    store.replace_findings("agr", made)
+    ids = sorted(f.id for f in made)
+    first = store.finding_page("agr", limit=2)
+    assert [f.id for f in first.items] == ids[:2]
+    assert first.next == ids[1]
+    rest = store.finding_page("agr", after=first.next, limit=2)
+    assert [f.id for f in rest.items] == ids[2:]
+    assert rest.next is None
+    assert store.finding_page("other").items == []

@@ -207,6 +207,12 @@ class Store(Protocol):
         """The agreement's current findings, ordered by id."""
         ...
 
+    def finding_page(
+        self, agreement_id: str, after: str | None = None, limit: int = 100
+    ) -> Page[Finding]:
+        """At most `limit` of the agreement's current findings with id > `after`, by id."""
+        ...
+
     def incidents(self, overlapping: tuple[datetime, datetime] | None = None) -> list[Incident]:
         """Every current incident (whose interval meets `overlapping`, if given), by id."""
         ...

@@ -150,8 +150,11 @@ class RecordStore(ABC):
         order: the transitions of a record, the clocks of an incident."""
 
     @abstractmethod
-    def _finding_bodies(self, agreement_id: str) -> list[bytes]:
-        """Envelopes of the agreement's current findings, by id."""
+    def _finding_bodies(
+        self, agreement_id: str, after: str | None = None, limit: int | None = None
+    ) -> list[bytes]:
+        """Envelopes of the agreement's current findings with id > `after`, by id, at most
+        `limit` of them (all when None)."""
 
     @abstractmethod
     def get(self, ref: RecordRef) -> StoredRecord | None: ...
@@ -487,12 +490,16 @@ class RecordStore(ABC):
     def findings(self, agreement_id: str) -> list[Finding]:
         with self._reading():
             bodies = self._finding_bodies(agreement_id)
-        out = []
-        for body in bodies:
-            value = decode(body)
-            assert isinstance(value, Finding)
-            out.append(value)
-        return out
+        return [_decoded(body, Finding) for body in bodies]
+
+    def finding_page(
+        self, agreement_id: str, after: str | None = None, limit: int = 100
+    ) -> Page[Finding]:
+        limit = max(1, min(limit, MAX_PAGE))
+        with self._reading():
+            bodies = self._finding_bodies(agreement_id, after, limit + 1)
+        items = [_decoded(body, Finding) for body in bodies[:limit]]
+        return Page(items, items[-1].id if len(bodies) > limit else None)
 
 
 def _transition(

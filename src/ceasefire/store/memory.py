@@ -198,13 +198,16 @@ class MemoryStore(RecordStore):
         ]
         return [row.data for row in sorted(rows, key=lambda row: row.seq)]
 
-    def _finding_bodies(self, agreement_id: str) -> list[bytes]:
-        rows = [
-            row
-            for row in self._current.values()
-            if row.ref.kind is RecordKind.FINDING and row.agreement_id == agreement_id
-        ]
-        return [row.data for row in sorted(rows, key=lambda row: row.ref.id)]
+    def _finding_bodies(
+        self, agreement_id: str, after: str | None = None, limit: int | None = None
+    ) -> list[bytes]:
+        rows = sorted(
+            (row for row in self._current.values()
+             if row.ref.kind is RecordKind.FINDING and row.agreement_id == agreement_id
+             and (after is None or row.ref.id > after)),
+            key=lambda row: row.ref.id,
+        )
+        return [row.data for row in rows[:limit]]
 
     def get(self, ref: RecordRef) -> StoredRecord | None:
         with self._reading():

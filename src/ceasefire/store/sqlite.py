@@ -344,11 +344,13 @@ class SqliteStore(RecordStore):
         )
         return [bytes(body) for (body,) in rows]
 
-    def _finding_bodies(self, agreement_id: str) -> list[bytes]:
+    def _finding_bodies(
+        self, agreement_id: str, after: str | None = None, limit: int | None = None
+    ) -> list[bytes]:
         rows = self._rows(
             "SELECT body FROM records WHERE agreement_id = ? AND kind = 'finding' AND current = 1"
-            " ORDER BY id",
-            (agreement_id,),
+            " AND id > ? ORDER BY id LIMIT ?",
+            (agreement_id, after or "", -1 if limit is None else limit),
         )
         return [bytes(body) for (body,) in rows]
 

@@ -8,13 +8,13 @@ stay inside the mission. Other roles than the mission's and the liaison's get 40
 
 from __future__ import annotations
 
-from itertools import islice
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from ceasefire.api.auth import allow
 from ceasefire.api.models import FindingPage
+from ceasefire.api.paging import filtered_page
 from ceasefire.api.roles import MISSION_ROLES, Principal, Role
 from ceasefire.api.services import Services
 from ceasefire.domain import AuditOutcome, Finding, IncidentState, RecordKind, Verdict
@@ -63,14 +63,15 @@ def list_findings(
     asked."""
     services: Services = request.app.state.services
     store = services.store
-    findings = store.findings(agreement)
-    if not findings and agreement not in {a.id for a in services.agreements}:
+    shipped = agreement in {a.id for a in services.agreements}
+    if not shipped and not store.finding_page(agreement, limit=1).items:
         raise NotFoundError(f"no agreement {agreement!r} with findings")
-    shown = (f for f in findings if (after is None or f.id > after)
-             and (verdict is None or f.verdict is verdict) and _visible(store, principal, f))
-    page = list(islice(shown, limit + 1))  # lazily: a party's visibility costs reads
-    next_cursor = page[limit - 1].id if len(page) > limit else None
-    page = page[:limit]
+    page, next_cursor = filtered_page(
+        lambda cursor, size: store.finding_page(agreement, after=cursor, limit=size),
+        lambda f: f if (verdict is None or f.verdict is verdict)
+        and _visible(store, principal, f) else None,
+        lambda f: f.id, after, limit,
+    )
     services.auditor.record(principal, "findings.list", f"agreement/{agreement}"[:200],
                             AuditOutcome.ALLOWED)
     return FindingPage.model_validate(
