@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ceasefire.paths import agreements_dir, data_dir
+from pg_helpers import ThrowawayDatabase, throwaway_database
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +24,9 @@ def agreements() -> Path:
 @pytest.fixture(scope="session")
 def bulletins_csv(data: Path) -> Path:
     return data / "missile_attacks" / "missile_attacks_daily.csv"
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[ThrowawayDatabase]:
+    """A throwaway PostgreSQL database for the session (tests/pg_helpers.py)."""
+    yield from throwaway_database()

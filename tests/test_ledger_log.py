@@ -2,7 +2,8 @@
 
 Every test runs against each `LedgerStorage` in STORAGES (the conformance suite the protocol's
 docstring promises): SQLite on a connection of its own, SQLite on connections someone else
-owns (as the store shares its own), and the in-memory storage. The tamper tests edit the file
+owns (as the store shares its own), the in-memory storage, and PostgreSQL (a schema of the
+session's throwaway database per log, tests/pg_helpers.py). The tamper tests edit the file
 underneath with sqlite3, so they run on the SQLite ones.
 """
 
@@ -27,7 +28,11 @@ from ceasefire.ledger.merkle import (
 from ceasefire.ledger.note import Signer
 from ceasefire.ledger.storage import LedgerStorage, StorageError
 from ceasefire.store.memory_ledger import MemoryLedgerStorage
+from ceasefire.store.postgres_connect import connect
+from ceasefire.store.postgres_ledger import PostgresLedgerStorage
+from ceasefire.store.postgres_schema import migrate
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage, prepare_writable, tune_for_reading
+from pg_helpers import ThrowawayDatabase
 
 ORIGIN = "ceasefire.example/ledger"
 
@@ -49,6 +54,20 @@ def _memory(path: Path) -> LedgerStorage:
     return _MEMORY.setdefault(path, MemoryLedgerStorage())
 
 
+def _postgres(pg: ThrowawayDatabase) -> OpenStorage:
+    """One schema per path in the session's PostgreSQL database, migrated as a store migrates
+    it; every opening is a connection of its own, as two processes would have."""
+    urls: dict[Path, str] = {}
+
+    def open_path(path: Path) -> LedgerStorage:
+        url = urls.setdefault(path, pg.fresh_url())
+        db = connect(url)
+        migrate(db, url)
+        return PostgresLedgerStorage(lambda: db)
+
+    return open_path
+
+
 SQLITE_STORAGES: dict[str, OpenStorage] = {
     "sqlite-own-connection": SqliteLedgerStorage,
     "sqlite-shared-connection": _shared_connection,
@@ -56,8 +75,10 @@ SQLITE_STORAGES: dict[str, OpenStorage] = {
 STORAGES: dict[str, OpenStorage] = {**SQLITE_STORAGES, "memory": _memory}
 
 
-@pytest.fixture(scope="module", params=sorted(STORAGES))
+@pytest.fixture(scope="module", params=[*sorted(STORAGES), "postgresql"])
 def open_storage(request: pytest.FixtureRequest) -> OpenStorage:
+    if request.param == "postgresql":
+        return _postgres(request.getfixturevalue("pg"))
     return STORAGES[request.param]
 
 

@@ -48,17 +48,27 @@ from ceasefire.store import (
 
 T0 = datetime(2025, 5, 8, 0, 0, tzinfo=UTC)
 
-#: One URL template per backend; {tmp} is the test's own directory.
+#: One URL template per backend; {tmp} is the test's own directory, {pg} a fresh schema in the
+#: session's throwaway PostgreSQL database (tests/pg_helpers.py).
 BACKENDS = {
     "sqlite-file": "sqlite:///{tmp}/store.db",
     "sqlite-memory": "sqlite://",
     "memory": "memory://",
+    "postgresql": "{pg}",
 }
+
+
+def backend_url(request: pytest.FixtureRequest, name: str, tmp_path: Path) -> str:
+    """The URL of a new, empty store of backend `name` (the session's PostgreSQL database is
+    asked for only by the PostgreSQL runs, so the others never need a server)."""
+    template = BACKENDS[name]
+    pg = request.getfixturevalue("pg").fresh_url() if "{pg}" in template else ""
+    return template.format(tmp=tmp_path, pg=pg)
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(BACKENDS[request.param].format(tmp=tmp_path))
+    opened = open_store(backend_url(request, request.param, tmp_path))
     yield opened
     opened.close()
 

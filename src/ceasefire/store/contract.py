@@ -106,13 +106,18 @@ class ObservationQuery:
 
     sources: frozenset[str] | None = None
     overlapping: tuple[datetime, datetime] | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    """(west, south, east, north) in degrees, edges included: an observation whose point lies
+    in the box. One known only by a region name is in no box. PostgreSQL answers it from a
+    GiST index (docs/store.md), the other backends by scanning."""
 
     @staticmethod
     def of(
         sources: Iterable[str] | None = None,
         overlapping: tuple[datetime, datetime] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
     ) -> ObservationQuery:
-        return ObservationQuery(None if sources is None else frozenset(sources), overlapping)
+        return ObservationQuery(None if sources is None else frozenset(sources), overlapping, bbox)
 
 
 class Store(Protocol):

@@ -78,6 +78,24 @@ def index_columns(record: Record) -> tuple[str | None, ...]:
     return (None, None, None, None, None, None)
 
 
+def point_of(record: Record) -> tuple[float, float] | None:
+    """(lon, lat) of an observation located by coordinates; None for any other record, and
+    for an observation known only by a region name (it lies in no box)."""
+    if isinstance(record, Observation):
+        where = record.location
+        if where.lat is not None and where.lon is not None:
+            return (where.lon, where.lat)
+    return None
+
+
+def in_box(point: tuple[float, float] | None, bbox: tuple[float, float, float, float]) -> bool:
+    """The contract's box test: edges included, no point no match."""
+    if point is None:
+        return False
+    west, south, east, north = bbox
+    return west <= point[0] <= east and south <= point[1] <= north
+
+
 class RecordStore(ABC):
     """The `Store` contract over a backend's table operations (the abstract methods)."""
 

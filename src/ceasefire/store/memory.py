@@ -19,7 +19,15 @@ from ceasefire.domain import RecordKind, RecordRef
 from ceasefire.domain.errors import Problem
 from ceasefire.records import EncodedRecord
 from ceasefire.store.contract import MAX_PAGE, ObservationQuery, Page, StoredRecord
-from ceasefire.store.engine import Item, RecordStore, index_columns, index_problem, overlaps
+from ceasefire.store.engine import (
+    Item,
+    RecordStore,
+    in_box,
+    index_columns,
+    index_problem,
+    overlaps,
+    point_of,
+)
 from ceasefire.store.memory_ledger import MemoryLedgerStorage, Snapshot
 
 
@@ -36,6 +44,8 @@ class _Row:
     columns: tuple[str | None, ...]
     """The query columns (`engine.index_columns`): kept as a SQL backend keeps them, so that
     the audit checks them here too."""
+    point: tuple[float, float] | None
+    """(lon, lat) for the box filter (`engine.point_of`)."""
 
     @property
     def source(self) -> str | None:
@@ -151,6 +161,7 @@ class MemoryStore(RecordStore):
                 superseded_by=None,
                 change=change + n,
                 columns=index_columns(record),
+                point=point_of(record),
             )
             self._rows.append(row)
             self._current[e.ref] = row
@@ -185,6 +196,7 @@ class MemoryStore(RecordStore):
                     query.overlapping is None
                     or overlaps(row.start_utc or "", row.end_utc or "", query.overlapping)
                 )
+                and (query.bbox is None or in_box(row.point, query.bbox))
             ),
             key=lambda row: row.ref.id,
         )

@@ -1,9 +1,10 @@
 """Open a store from a URL: backends register a scheme, callers name a URL.
 
 As transparency logs register their storage drivers by name, the pipeline never imports a
-backend: ``open_store("sqlite:///ceasefire.db")`` or ``open_store("memory://")`` today,
-``open_store("postgresql://…")`` once that backend registers itself. A plain path (no
-``://``) means a SQLite file, so every ``--db FILE`` given before URLs existed keeps working.
+backend: ``open_store("sqlite:///ceasefire.db")``, ``open_store("memory://")`` or
+``open_store("postgresql://root@127.0.0.1/ceasefire")`` (PostGIS, store/postgres.py). A plain
+path (no ``://``) means a SQLite file, so every ``--db FILE`` given before URLs existed
+keeps working.
 """
 
 from __future__ import annotations
@@ -74,5 +75,18 @@ def _open_memory(url: str, parsed: SplitResult, readonly: bool) -> Store:
     return MemoryStore(url)
 
 
+def _open_postgres(url: str, parsed: SplitResult, readonly: bool) -> Store:
+    """``postgresql://USER@HOST:PORT/DATABASE`` (libpq's URL, options in the query string).
+
+    Imported here, on first use, so that SQLite users never load psycopg."""
+    if parsed.fragment:
+        raise UsageError(f"{url!r}: a PostgreSQL URL takes no #fragment")
+    from ceasefire.store.postgres import PostgresStore
+
+    return PostgresStore(url, readonly=readonly)
+
+
 register_backend("sqlite", _open_sqlite)
+register_backend("postgresql", _open_postgres)
+register_backend("postgres", _open_postgres)
 register_backend("memory", _open_memory)

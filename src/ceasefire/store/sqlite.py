@@ -328,6 +328,16 @@ class SqliteStore(RecordStore):
             clauses.append(f"source IN ({_marks(wanted)})")
             params.extend(wanted)
         clauses += _overlap_clause(query.overlapping, params)
+        if query.bbox is not None:
+            # No coordinate columns in this layout: read them from the envelope (a scan; the
+            # PostgreSQL backend keeps a GiST-indexed point instead).
+            west, south, east, north = query.bbox
+            clauses.append(
+                "json_extract(CAST(body AS TEXT), '$.observation.location.lon') BETWEEN ? AND ?"
+                " AND json_extract(CAST(body AS TEXT), '$.observation.location.lat')"
+                " BETWEEN ? AND ?"
+            )
+            params.extend([west, east, south, north])
         if after is not None:
             clauses.append("id > ?")
             params.append(after)
