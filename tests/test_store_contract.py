@@ -191,6 +191,25 @@ def test_source_filter(store: Store) -> None:
     assert store.observations(sources=["airforce"]) == []
 
 
+def test_box_filter_includes_its_edges_and_never_a_region_only_place(store: Store) -> None:
+    located = [obs(n) for n in range(10)]  # lat 48, lon 37 + n/1000
+    by_region = replace(obs(20), location=Location(region="Donetsk oblast"))
+    store.add_observations([*located, by_region, obs(5, source="cir")])
+    box = (37 + 2 / 1000, 47.5, 37 + 5 / 1000, 48.0)  # west and east on points, north on lat
+    query = ObservationQuery.of(bbox=box)
+    wanted = ["bellingcat:00002", "bellingcat:00003", "bellingcat:00004", "bellingcat:00005",
+              "cir:00005"]
+    assert ids(store.observation_page(query, limit=100).items) == wanted
+    first = store.observation_page(query, limit=3)
+    assert ids(first.items) == wanted[:3]
+    assert ids(store.observation_page(query, first.next, limit=3).items) == wanted[3:]
+    both = ObservationQuery.of(sources=["cir"], bbox=box)
+    assert ids(store.observation_page(both).items) == ["cir:00005"]
+    world = ObservationQuery.of(bbox=(-180.0, -90.0, 180.0, 90.0))
+    assert by_region.id not in ids(store.observation_page(world, limit=100).items)
+    assert store.observation_page(ObservationQuery.of(bbox=(0.0, 0.0, 1.0, 1.0))).items == []
+
+
 def test_supersede_keeps_the_predecessor_and_records_the_transition(store: Store) -> None:
     original = obs(1, launched=3)
     store.add_observations([original, obs(2)])
