@@ -24,7 +24,14 @@ from rich.progress import Progress
 
 from ceasefire import safe_files
 from ceasefire.cli.errors import exits_on_error
-from ceasefire.cli.options import BATCH, COUNT, check_db_path, check_number, describe_parse_error
+from ceasefire.cli.options import (
+    BATCH,
+    COUNT,
+    check_db_path,
+    check_number,
+    db_file,
+    describe_parse_error,
+)
 from ceasefire.domain.errors import (
     ConflictError,
     InvalidInputError,
@@ -51,7 +58,12 @@ app = typer.Typer(
 console = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
-    Path, typer.Option("--db", envvar="CEASEFIRE_DB", help="SQLite database of the ledger.")
+    str,
+    typer.Option(
+        "--db",
+        envvar="CEASEFIRE_DB",
+        help="The store holding the ledger: a SQLite file, or a URL (postgresql://...).",
+    ),
 ]
 KeyOption = Annotated[
     Path, typer.Option("--key", help="File holding the log's private key (PRIVATE+KEY+...).")
@@ -108,15 +120,19 @@ def write_secret(path: Path, text: str) -> None:
         f.write(text + "\n")
 
 
-def open_ledger(db: Path, *, readonly: bool = False) -> Ledger:
-    """Open the ledger in `db`; refuse to create a database, or a schema, by accident.
+def open_ledger(location: str | Path, *, readonly: bool = False) -> Ledger:
+    """Open the ledger in `location`; refuse to create a database, or a schema, by accident.
 
     Commands that only read pass ``readonly=True``: the file is opened read-only and never
     written, so a read-only copy verifies and its bytes stay as they were. Whether `db` holds a
     ledger at all is asked read-only first, for writers too: an empty file or another database
-    is refused as such, and left as it was.
+    is refused as such, and left as it was. A server URL (``postgresql://``) opens the store
+    and its ledger through the store, read-only for readers.
     """
-    check_db_path(str(db))
+    value = check_db_path(str(location))
+    db = db_file(value)
+    if db is None:
+        return _store_ledger(value, readonly=readonly)
     if not db.exists():
         raise NotFoundError(f"no ledger database at {db} (run `ceasefire ledger init` first)")
     try:
@@ -135,6 +151,24 @@ def open_ledger(db: Path, *, readonly: bool = False) -> Ledger:
         storage.close()
         storage = SqliteLedgerStorage(db)
     return Ledger(storage)
+
+
+def _store_ledger(url: str, *, readonly: bool) -> Ledger:
+    """The ledger of the store at a URL; a store without one is NotFoundError, as a file is.
+    The ledger keeps the store (and its connections) alive as long as it is used."""
+    store = open_store(url, readonly=True)
+    ledger = store.ledger()
+    if ledger is None:
+        store.close()
+        raise NotFoundError(
+            f"{url} holds no ledger: nothing initialised in it (run `ceasefire ledger init` first)"
+        )
+    if readonly:
+        return ledger
+    store.close()
+    writable = open_store(url).ledger()
+    assert writable is not None
+    return writable
 
 
 @app.command()
@@ -157,7 +191,7 @@ def init(
         write_secret(key, signer.skey())
         key.with_suffix(".vkey").write_text(signer.verifier().vkey() + "\n")
         console.print(f"new log key written to {key} (public: {key.with_suffix('.vkey')})")
-    store = open_store(check_db_path(str(db)))
+    store = open_store(check_db_path(db))
     try:
         # Through the store: records it held before the ledger existed are logged now.
         store.initialise_ledger(origin, signer.verifier())

@@ -14,7 +14,7 @@ from rich.table import Table
 from ceasefire.assess.clauses import verdict_wording
 from ceasefire.cli.errors import error_console, exits_on_error, print_message, print_problems
 from ceasefire.cli.options import check_db_path, db_file
-from ceasefire.cli.stores import DEFAULT_DB
+from ceasefire.cli.stores import default_store
 from ceasefire.domain.errors import (
     ConflictError,
     NotFoundError,
@@ -36,7 +36,8 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="Store: a SQLite file (created if missing) or a URL such as sqlite:///path.db.",
+        help="Store: a SQLite file (created if missing) or a URL such as sqlite:///path.db or"
+        " postgresql://root@127.0.0.1/ceasefire (default: CEASEFIRE_STORE, else ceasefire.db).",
     ),
 ]
 
@@ -101,13 +102,15 @@ def ingest(
     ] = "",
 ) -> None:
     """Import source files into the store; bad rows are listed and skipped, good rows load."""
-    store = open_store(check_db_path(db or DEFAULT_DB))
+    location = db or default_store()
+    store = open_store(check_db_path(location))
     try:
         outcomes = ingest_or_exit(store, files, kind, reported_by)
+        shown = store.url if "://" in location else location  # a URL: without its password
         _print_ingest(error_console(), outcomes)
         for outcome in outcomes:
             typer.echo(_ingest_line(outcome))
-        typer.echo(f"{store.count_observations()} observations stored in {db or DEFAULT_DB}")
+        typer.echo(f"{store.count_observations()} observations stored in {shown}")
         ledger = store.ledger()
         if ledger is not None:
             typer.echo(f"ledger: {ledger.size} records")
