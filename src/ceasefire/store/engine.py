@@ -30,6 +30,7 @@ from ceasefire.domain import (
     Transition,
 )
 from ceasefire.domain.errors import ConflictError, NotFoundError, Problem
+from ceasefire.domain.timeinterval import meets_window
 from ceasefire.domain.workflow import CURRENT, SUPERSEDED
 from ceasefire.ledger.log import META_ORIGIN, Ledger
 from ceasefire.ledger.note import Verifier
@@ -538,10 +539,8 @@ def _decoded(body: bytes, kind: type[R]) -> R:
 
 
 def overlaps(start: str, end: str, window: tuple[datetime, datetime]) -> bool:
-    """The contract's half-open test on UTC texts: [start, end) meets [w0, w1), or an instant
-    start == end lies in it (w0 <= start < w1)."""
-    w0, w1 = utc_text(window[0]), utc_text(window[1])
-    return start < w1 and (end > w0 or (start == end and start >= w0))
+    """`meets_window` on the UTC texts of the index columns."""
+    return meets_window(start, end, utc_text(window[0]), utc_text(window[1]))
 
 
 def index_problem(ledger_id: str, data: bytes, columns: tuple[str | None, ...]) -> Problem | None:
