@@ -19,7 +19,12 @@ from ceasefire.assess.engine import line_distances
 from ceasefire.domain import Finding, Observation, Verdict
 from ceasefire.domain.agreement import Agreement
 from ceasefire.domain.errors import Problem
-from ceasefire.ingest.detect import SourceKind, UnreadableSourceError, stream_source
+from ceasefire.ingest.detect import (
+    UNKNOWN_SOURCE,
+    SourceKind,
+    UnreadableSourceError,
+    stream_source,
+)
 from ceasefire.ingest.report import IngestReport
 from ceasefire.paths import data_dir
 from ceasefire.records import RecordFormatError
@@ -48,6 +53,9 @@ class IngestOutcome:
     stored: AddResult
     read: int = 0
     """Rows read into observations and written (those set aside as unrecordable excluded)."""
+    unreadable: bool = False
+    """The file as a whole could not be read (unknown format, not a table, too large): none
+    of it was stored, and the caller must say so louder than for a few bad rows."""
 
 
 def file_sha256(path: Path) -> str:
@@ -95,9 +103,13 @@ def ingest_files(
                     stored, kept = _write_recordable(observations, report, write)
                     total, read = _plus(total, stored), read + len(kept)
         except UnreadableSourceError as unreadable:  # rolled back: the file is one error
-            outcomes.append(IngestOutcome(unreadable.alone_in(report), AddResult(0, 0)))
+            outcomes.append(
+                IngestOutcome(unreadable.alone_in(report), AddResult(0, 0), unreadable=True)
+            )
             continue
-        outcomes.append(IngestOutcome(report, total, read))
+        outcomes.append(
+            IngestOutcome(report, total, read, unreadable=report.source == UNKNOWN_SOURCE)
+        )
     return outcomes
 
 
