@@ -26,6 +26,7 @@ from ceasefire.ingest.detect import (
     stream_source,
 )
 from ceasefire.ingest.report import IngestReport
+from ceasefire.monitoring.incident_assessment import assess_incidents
 from ceasefire.paths import data_dir
 from ceasefire.records import RecordFormatError
 from ceasefire.store import AddResult, Store
@@ -187,6 +188,7 @@ def assess_stored(
     agreement_sha256 = file_sha256(agreement_path)
     findings = assess(observations, compiled, agreement_sha256)
     store.replace_findings(agreement.id, findings)
+    assess_incidents(store, agreement.id)  # the incidents' verdicts follow their reports'
     by_id = {o.id: o for o in observations}
     relevant = [by_id[f.subject.id] for f in findings if f.verdict is not Verdict.NOT_COVERED]
     distances = line_distances(relevant, compiled)

@@ -109,8 +109,9 @@ class RecordStore(ABC):
         """Record id -> ledger id of the current version, for the ids that have one."""
 
     @abstractmethod
-    def _current_findings(self, agreement_id: str) -> dict[str, str]:
-        """Finding id -> ledger id of the agreement's current findings."""
+    def _current_findings(self, agreement_id: str, subject_kind: RecordKind) -> dict[str, str]:
+        """Finding id -> ledger id of the agreement's current findings about records of
+        `subject_kind` (their `subject` column starts with ``<kind>/``)."""
 
     @abstractmethod
     def _was_stored(self, encoded: EncodedRecord) -> bool:
@@ -156,6 +157,10 @@ class RecordStore(ABC):
     ) -> list[bytes]:
         """Envelopes of the agreement's current findings with id > `after`, by id, at most
         `limit` of them (all when None)."""
+
+    @abstractmethod
+    def _finding_agreement_ids(self) -> list[str]:
+        """The distinct agreement ids of current findings, sorted."""
 
     @abstractmethod
     def get(self, ref: RecordRef) -> StoredRecord | None: ...
@@ -265,15 +270,25 @@ class RecordStore(ABC):
             logged = self._log(encoded)
         return AddResult(len(fresh), present, logged)
 
-    def replace_findings(self, agreement_id: str, findings: Sequence[Finding]) -> AddResult:
+    def replace_findings(
+        self,
+        agreement_id: str,
+        findings: Sequence[Finding],
+        subject_kind: RecordKind = RecordKind.OBSERVATION,
+    ) -> AddResult:
         for finding in findings:
             if finding.agreement_id != agreement_id:
                 raise ConflictError(
                     f"finding {finding.id} belongs to {finding.agreement_id}, not {agreement_id}"
                 )
+            if finding.subject.kind is not subject_kind:
+                raise ConflictError(
+                    f"finding {finding.id} is about a {finding.subject.kind}, not a"
+                    f" {subject_kind}: replace each kind's findings on its own"
+                )
         encoded = encode_many(findings)
         with self.unit_of_work():
-            current = self._current_findings(agreement_id)
+            current = self._current_findings(agreement_id, subject_kind)
             change = self._next_change()
             fresh: list[Item] = []
             present = 0
@@ -492,6 +507,10 @@ class RecordStore(ABC):
         with self._reading():
             bodies = self._finding_bodies(agreement_id)
         return [_decoded(body, Finding) for body in bodies]
+
+    def assessed_agreements(self) -> list[str]:
+        with self._reading():
+            return self._finding_agreement_ids()
 
     def finding_page(
         self, agreement_id: str, after: str | None = None, limit: int = 100
