@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from api_helpers import UA, Service, running_service
+from ceasefire.domain import Finding, IncidentState, RecordKind, RecordRef, Verdict
 from ceasefire.paths import shipped_agreements
 from ceasefire.pipeline import assess_stored
 
@@ -67,3 +68,20 @@ def test_an_unknown_agreement_is_not_found(service: Service) -> None:
     assert answer.headers["content-type"] == "application/problem+json"
     assert missing.status_code == 422
     assert missing.json()["problems"][0]["field"] == "agreement"
+
+
+def test_a_party_sees_findings_about_verified_incidents_only(service: Service) -> None:
+    agreement = _agreement(service)
+    states = service.states()
+    verified = next(i for i, s in states.items() if s is IncidentState.VERIFIED)
+    reported = next(i for i, s in states.items() if s is IncidentState.REPORTED)
+    made = [Finding(f"{agreement}:{i}", agreement, RecordRef(RecordKind.INCIDENT, i),
+                    Verdict.POSSIBLE, ("scope",), "probe", 0.5) for i in (verified, reported)]
+    service.store.replace_findings(agreement, made, RecordKind.INCIDENT)
+    try:
+        seen = _all(service, "ru_liaison")  # submitted nothing: sees the verified incident's
+        assert [f["subject"] for f in seen] == [f"incident/{verified}"]
+        mission = {f["subject"] for f in _all(service, "analyst", verdict="possible")}
+        assert {f"incident/{verified}", f"incident/{reported}"} <= mission
+    finally:
+        service.store.replace_findings(agreement, [], RecordKind.INCIDENT)

@@ -26,14 +26,9 @@ from ceasefire.domain import (
 )
 from ceasefire.domain.agreement import Agreement, Party, Scope
 from ceasefire.domain.taxonomy import HOSTILE_ACTS
+from ceasefire.geo.borders import Country, Place
 from ceasefire.ingest.bellingcat import read_bellingcat_json
-from ceasefire.ingest.geocoded import (
-    Country,
-    Place,
-    attribution,
-    bundled_borders,
-    place_interval,
-)
+from ceasefire.ingest.geocoded import attribution, bundled_borders, place_interval
 from ceasefire.ingest.ucdp import read_ucdp
 from ceasefire.pipeline import Assessment
 from ceasefire.report.markdown import agreement_section, bound_lines

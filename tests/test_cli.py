@@ -38,6 +38,28 @@ def test_ingest_is_idempotent_and_reports_bad_rows(tmp_path: Path, data: Path) -
     assert "6643 observations stored" in again.stdout
 
 
+def test_a_file_of_no_known_format_fails_the_run_but_not_the_others(
+    tmp_path: Path, data: Path
+) -> None:
+    db = tmp_path / "c.db"
+    unknown = tmp_path / "notes.csv"
+    unknown.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    bulletins = data / "missile_attacks" / "missile_attacks_daily.csv"
+    result = runner.invoke(app, ["ingest", "--db", str(db), str(unknown), str(bulletins)])
+    assert result.exit_code == 4, result.output
+    assert f"1 of 2 files could not be read at all and nothing of them was stored: {unknown}" \
+        in result.output
+    assert "the other files were stored" in result.output
+    store = SqliteStore(str(db))
+    try:
+        assert store.count_observations() > 0
+    finally:
+        store.close()
+    alone = runner.invoke(app, ["ingest", "--db", str(tmp_path / "d.db"), str(unknown)])
+    assert alone.exit_code == 4
+    assert "other files" not in alone.output
+
+
 def test_store_url_and_reported_by(tmp_path: Path, data: Path, agreements: Path) -> None:
     url = f"sqlite:///{tmp_path}/url.db"
     incidents = data / "events" / "bellingcat_incidents.json"

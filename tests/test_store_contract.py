@@ -638,3 +638,24 @@ def test_findings_are_paged_by_id(store: Store) -> None:
     assert [f.id for f in rest.items] == ids[2:]
     assert rest.next is None
     assert store.finding_page("other").items == []
+
+
+def test_findings_of_one_subject_kind_are_replaced_without_touching_the_other(
+    store: Store,
+) -> None:
+    observed = [finding("agr", obs(n), Verdict.VIOLATION) for n in (1, 2)]
+    store.replace_findings("agr", observed)
+    about_incident = replace(
+        observed[0], id="agr:inc-0001", subject=RecordRef(RecordKind.INCIDENT, "inc-0001"))
+    store.replace_findings("agr", [about_incident], RecordKind.INCIDENT)
+    assert [f.id for f in store.findings("agr")] == sorted(
+        [f.id for f in observed] + [about_incident.id])
+    store.replace_findings("agr", observed[:1])  # one observation finding gone...
+    assert about_incident in store.findings("agr")  # ...the incident's stays
+    store.replace_findings("agr", [], RecordKind.INCIDENT)
+    assert store.findings("agr") == observed[:1]
+    with pytest.raises(ConflictError, match="replace each kind's findings on its own"):
+        store.replace_findings("agr", [about_incident])  # an incident finding as observations
+    assert store.findings("agr") == observed[:1]
+    store.replace_findings("other", [finding("other", obs(3), Verdict.POSSIBLE)])
+    assert store.assessed_agreements() == ["agr", "other"]

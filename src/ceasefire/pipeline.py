@@ -19,8 +19,14 @@ from ceasefire.assess.engine import line_distances
 from ceasefire.domain import Finding, Observation, Verdict
 from ceasefire.domain.agreement import Agreement
 from ceasefire.domain.errors import Problem
-from ceasefire.ingest.detect import SourceKind, UnreadableSourceError, stream_source
+from ceasefire.ingest.detect import (
+    UNKNOWN_SOURCE,
+    SourceKind,
+    UnreadableSourceError,
+    stream_source,
+)
 from ceasefire.ingest.report import IngestReport
+from ceasefire.monitoring.incident_assessment import assess_incidents
 from ceasefire.paths import data_dir
 from ceasefire.records import RecordFormatError
 from ceasefire.store import AddResult, Store
@@ -48,6 +54,9 @@ class IngestOutcome:
     stored: AddResult
     read: int = 0
     """Rows read into observations and written (those set aside as unrecordable excluded)."""
+    unreadable: bool = False
+    """The file as a whole could not be read (unknown format, not a table, too large): none
+    of it was stored, and the caller must say so louder than for a few bad rows."""
 
 
 def file_sha256(path: Path) -> str:
@@ -95,9 +104,13 @@ def ingest_files(
                     stored, kept = _write_recordable(observations, report, write)
                     total, read = _plus(total, stored), read + len(kept)
         except UnreadableSourceError as unreadable:  # rolled back: the file is one error
-            outcomes.append(IngestOutcome(unreadable.alone_in(report), AddResult(0, 0)))
+            outcomes.append(
+                IngestOutcome(unreadable.alone_in(report), AddResult(0, 0), unreadable=True)
+            )
             continue
-        outcomes.append(IngestOutcome(report, total, read))
+        outcomes.append(
+            IngestOutcome(report, total, read, unreadable=report.source == UNKNOWN_SOURCE)
+        )
     return outcomes
 
 
@@ -175,6 +188,7 @@ def assess_stored(
     agreement_sha256 = file_sha256(agreement_path)
     findings = assess(observations, compiled, agreement_sha256)
     store.replace_findings(agreement.id, findings)
+    assess_incidents(store, agreement.id)  # the incidents' verdicts follow their reports'
     by_id = {o.id: o for o in observations}
     relevant = [by_id[f.subject.id] for f in findings if f.verdict is not Verdict.NOT_COVERED]
     distances = line_distances(relevant, compiled)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ceasefire.domain.errors import InvalidInputError, Problem
+from ceasefire.domain.timeinterval import meets_window
 
 #: Bounds of the time filter when only one end is given.
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -83,10 +84,7 @@ def in_box(row: dict[str, Any], box: Box | None) -> bool:
     return box is None or box.contains(row["lat"], row["lon"])
 
 
+
 def meets(start: datetime, end: datetime, window: tuple[datetime, datetime] | None) -> bool:
-    """Whether [start, end] meets the half-open `window` by the store's rule (docs/store.md:
-    an instant at the window's start counts, one at its end does not)."""
-    if window is None:
-        return True
-    low, high = window
-    return start < high and (end > low or (start == end and start >= low))
+    """Whether [start, end] meets `window` by the store's rule; no window, no filter."""
+    return window is None or meets_window(start, end, *window)

@@ -9,6 +9,7 @@ ledger, export one finding's evidence bundle and check it offline, then write th
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -27,9 +28,14 @@ from ceasefire.ledger.bundle import make_bundle, verify_bundle
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Signer
 from ceasefire.monitoring.fusion_run import fuse_stored
+from ceasefire.monitoring.incident_assessment import assess_all_incidents
 from ceasefire.monitoring.review import queue
 from ceasefire.monitoring.setup import bundled_attributor, bundled_unit_of
-from ceasefire.monitoring.summary import MonitoringSummary, summarise_monitoring
+from ceasefire.monitoring.summary import (
+    MonitoringSummary,
+    incident_verdicts,
+    summarise_monitoring,
+)
 from ceasefire.paths import bundled_sources, shipped_agreements
 from ceasefire.pipeline import Assessment, assess_stored
 from ceasefire.records import encode
@@ -151,7 +157,11 @@ def demo(
             moment = datetime.now(UTC)
             run = fuse_stored(store, unit_of=bundled_unit_of(), attributor=bundled_attributor(),
                               at=moment)
-            monitoring = summarise_monitoring(run, [e for e, _ in queue(store, moment)])
+            assess_all_incidents(store)
+            monitoring = replace(
+                summarise_monitoring(run, [e for e, _ in queue(store, moment)]),
+                incident_verdicts=incident_verdicts(store),
+            )
             progress.advance(task)
             progress.update(task, description="checkpoint and verify the ledger")
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ import typer
 from ceasefire.cli.options import atomic_output
 from ceasefire.cli.stores import existing_store
 from ceasefire.monitoring.fusion_run import FusionRun, fuse_stored
+from ceasefire.monitoring.incident_assessment import assess_all_incidents
 from ceasefire.monitoring.setup import bundled_attributor, bundled_unit_of
 
 HEADER = ("observation_id", "source", "source_record_id", "incident_id", "independent_sources")
@@ -43,6 +44,7 @@ def fuse_db(db: str, out: Path, at: datetime) -> FusionRun:
         run = fuse_stored(
             store, unit_of=bundled_unit_of(), attributor=bundled_attributor(), at=at
         )
+        assessed = assess_all_incidents(store)
     finally:
         store.close()
     write_assignments(run, out)
@@ -55,4 +57,7 @@ def fuse_db(db: str, out: Path, at: datetime) -> FusionRun:
         f" them, {len(run.unplaced_rows)} could not be placed; wrote {out}",
         err=True,
     )
+    for agreement_id, result in assessed.items():
+        typer.echo(f"{agreement_id}: incident findings {result.added} new or changed,"
+                   f" {result.already_present} unchanged", err=True)
     return run

@@ -17,6 +17,7 @@ from ceasefire.cli.options import check_db_path, db_file
 from ceasefire.cli.stores import default_store
 from ceasefire.domain.errors import (
     ConflictError,
+    InvalidInputError,
     NotFoundError,
     UsageError,
     VerificationFailedError,
@@ -116,6 +117,13 @@ def ingest(
             typer.echo(f"ledger: {ledger.size} records")
     finally:
         store.close()
+    unreadable = [o.report.path for o in outcomes if o.unreadable]
+    if unreadable:
+        raise InvalidInputError(
+            f"{len(unreadable)} of {len(outcomes)} files could not be read at all and nothing"
+            f" of them was stored: {', '.join(unreadable)}"
+            + ("; the other files were stored" if len(unreadable) < len(outcomes) else "")
+        )
     rejected = sum(len(o.report.errors) for o in outcomes)
     if strict and rejected:
         raise VerificationFailedError(f"--strict: {rejected} rows rejected (the others are stored)")

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
+
+#: What the window test compares: moments, or their fixed-width UTC texts (the store's columns).
+Moment = TypeVar("Moment", datetime, str)
 
 
 class TimePrecision(StrEnum):
@@ -65,3 +69,11 @@ class TimeInterval:
         if self.start >= window.start and self.end <= window.end:
             return WindowOverlap.INSIDE
         return WindowOverlap.PARTIAL
+
+
+def meets_window(start: Moment, end: Moment, low: Moment, high: Moment) -> bool:
+    """The one time filter of the store and the service: [start, end] meets the half-open
+    window [low, high) when it starts before the window ends and ends after it starts, or,
+    for an instant (start == end), when it lies in the window: an instant at `low` counts,
+    one at `high` does not (docs/store.md)."""
+    return start < high and (end > low or (start == end and start >= low))

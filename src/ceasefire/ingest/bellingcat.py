@@ -20,15 +20,9 @@ from typing import Any
 
 from ceasefire.domain import Location, Observation, TimeInterval
 from ceasefire.domain.errors import Problem, Severity
+from ceasefire.geo.borders import Place, place_of
 from ceasefire.ingest.csvrows import read_csv_rows
-from ceasefire.ingest.geocoded import (
-    Place,
-    attribution,
-    bundled_borders,
-    parse_site,
-    place_interval,
-    place_of,
-)
+from ceasefire.ingest.geocoded import attribution, bundled_borders, parse_site, place_interval
 from ceasefire.ingest.ids import (
     KeyRegister,
     canonical_record,

@@ -57,6 +57,10 @@ class UnreadableSourceError(InvalidInputError):
         return report
 
 
+#: The source named in the report of a file of no known format.
+UNKNOWN_SOURCE = "unknown"
+
+
 def stream_source(
     path: Path, catalog_dir: Path, kind: SourceKind | None = None
 ) -> tuple[IngestReport, Iterator[Observation]]:
@@ -68,7 +72,7 @@ def stream_source(
     try:
         kind = kind or detect_kind(path)
     except UnknownFormatError as exc:
-        report = IngestReport(source="unknown", path=str(path))
+        report = IngestReport(source=UNKNOWN_SOURCE, path=str(path))
         report.issues.append(Problem(str(path), str(exc)))
         return report, iter(())
     source = OBSERVATION_SOURCES.get(str(kind))

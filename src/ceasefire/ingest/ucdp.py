@@ -21,8 +21,9 @@ from ceasefire.domain import (
     WeaponClass,
 )
 from ceasefire.domain.errors import Problem
+from ceasefire.geo.borders import Place, place_of
 from ceasefire.ingest.csvrows import parse_count, read_csv_rows
-from ceasefire.ingest.geocoded import Place, bundled_borders, parse_point, place_interval, place_of
+from ceasefire.ingest.geocoded import bundled_borders, parse_point, place_interval
 from ceasefire.ingest.ids import canonical_rows, filled, observation_id
 from ceasefire.ingest.report import IngestReport
 

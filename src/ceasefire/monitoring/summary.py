@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ceasefire.domain import Incident, Observation
+from ceasefire.domain import Incident, Observation, RecordKind
 from ceasefire.monitoring.fusion_run import FusionRun
 from ceasefire.monitoring.origins import origin_keys
+from ceasefire.store import Store
 from ceasefire.verify.queue import QueueEntry
 
 FEEDS = ("bellingcat", "cir")
@@ -57,6 +58,18 @@ class MonitoringSummary:
     waiting: int
     waiting_corroborated: int
     oldest: list[QueueEntry]
+    incident_verdicts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per agreement id, its incident findings counted by verdict (`incident_verdicts`)."""
+
+
+def incident_verdicts(store: Store) -> dict[str, dict[str, int]]:
+    """Per assessed agreement, how many incident findings it has of each verdict."""
+    counts: dict[str, dict[str, int]] = {}
+    for agreement_id in store.assessed_agreements():
+        found = Counter(str(f.verdict) for f in store.findings(agreement_id)
+                        if f.subject.kind is RecordKind.INCIDENT)
+        counts[agreement_id] = dict(sorted(found.items()))
+    return counts
 
 
 def feed_overlap(incidents: Sequence[Incident], by_id: dict[str, Observation]) -> FeedOverlap:

@@ -72,6 +72,21 @@ def monitoring_section(s: MonitoringSummary) -> list[str]:
     lines += ["", "### Examples, with their reasoning", ""]
     for incident in s.examples:
         lines += _example(incident)
+    if s.incident_verdicts:
+        lines += [
+            "### Incidents against the agreements",
+            "",
+            "An incident's finding is what its reports' findings agree on; where they disagree,"
+            " or one was not assessed, it widens to possible (docs/monitoring.md). Incidents"
+            " whose reports are all out of scope get no finding.",
+            "",
+        ]
+        lines += table_lines(
+            ["agreement", "violation", "possible"],
+            [[a, v.get("violation", 0), v.get("possible", 0)]
+             for a, v in s.incident_verdicts.items()],
+        )
+        lines.append("")
     lines += [
         "### Review queue",
         "",

@@ -34,6 +34,7 @@ from ceasefire.domain import (
     Incident,
     Message,
     Observation,
+    RecordKind,
     RecordRef,
     Report,
     ResponseClock,
@@ -149,9 +150,16 @@ class Store(Protocol):
         row after a correction) counts as already present, never restores itself."""
         ...
 
-    def replace_findings(self, agreement_id: str, findings: Sequence[Finding]) -> AddResult:
-        """Make `findings` the agreement's current assessment; the versions they replace, and
-        findings no longer produced, are retired but kept (history, ledger)."""
+    def replace_findings(
+        self,
+        agreement_id: str,
+        findings: Sequence[Finding],
+        subject_kind: RecordKind = RecordKind.OBSERVATION,
+    ) -> AddResult:
+        """Make `findings` the agreement's current assessment of records of `subject_kind`;
+        the versions they replace, and findings about that kind no longer produced, are
+        retired but kept (history, ledger). Findings about other kinds stay as they are: the
+        observations are assessed by `assess`, the incidents from them after fusion."""
         ...
 
     def supersede(
@@ -210,6 +218,10 @@ class Store(Protocol):
 
     def findings(self, agreement_id: str) -> list[Finding]:
         """The agreement's current findings, ordered by id."""
+        ...
+
+    def assessed_agreements(self) -> list[str]:
+        """The ids of the agreements that have current findings, sorted."""
         ...
 
     def finding_page(

@@ -30,6 +30,7 @@ from ceasefire.domain import (
     Transition,
 )
 from ceasefire.domain.errors import ConflictError, NotFoundError, Problem
+from ceasefire.domain.timeinterval import meets_window
 from ceasefire.domain.workflow import CURRENT, SUPERSEDED
 from ceasefire.ledger.log import META_ORIGIN, Ledger
 from ceasefire.ledger.note import Verifier
@@ -126,8 +127,9 @@ class RecordStore(ABC):
         """Record id -> ledger id of the current version, for the ids that have one."""
 
     @abstractmethod
-    def _current_findings(self, agreement_id: str) -> dict[str, str]:
-        """Finding id -> ledger id of the agreement's current findings."""
+    def _current_findings(self, agreement_id: str, subject_kind: RecordKind) -> dict[str, str]:
+        """Finding id -> ledger id of the agreement's current findings about records of
+        `subject_kind` (their `subject` column starts with ``<kind>/``)."""
 
     @abstractmethod
     def _was_stored(self, encoded: EncodedRecord) -> bool:
@@ -173,6 +175,10 @@ class RecordStore(ABC):
     ) -> list[bytes]:
         """Envelopes of the agreement's current findings with id > `after`, by id, at most
         `limit` of them (all when None)."""
+
+    @abstractmethod
+    def _finding_agreement_ids(self) -> list[str]:
+        """The distinct agreement ids of current findings, sorted."""
 
     @abstractmethod
     def get(self, ref: RecordRef) -> StoredRecord | None: ...
@@ -282,15 +288,25 @@ class RecordStore(ABC):
             logged = self._log(encoded)
         return AddResult(len(fresh), present, logged)
 
-    def replace_findings(self, agreement_id: str, findings: Sequence[Finding]) -> AddResult:
+    def replace_findings(
+        self,
+        agreement_id: str,
+        findings: Sequence[Finding],
+        subject_kind: RecordKind = RecordKind.OBSERVATION,
+    ) -> AddResult:
         for finding in findings:
             if finding.agreement_id != agreement_id:
                 raise ConflictError(
                     f"finding {finding.id} belongs to {finding.agreement_id}, not {agreement_id}"
                 )
+            if finding.subject.kind is not subject_kind:
+                raise ConflictError(
+                    f"finding {finding.id} is about a {finding.subject.kind}, not a"
+                    f" {subject_kind}: replace each kind's findings on its own"
+                )
         encoded = encode_many(findings)
         with self.unit_of_work():
-            current = self._current_findings(agreement_id)
+            current = self._current_findings(agreement_id, subject_kind)
             change = self._next_change()
             fresh: list[Item] = []
             present = 0
@@ -510,6 +526,10 @@ class RecordStore(ABC):
             bodies = self._finding_bodies(agreement_id)
         return [_decoded(body, Finding) for body in bodies]
 
+    def assessed_agreements(self) -> list[str]:
+        with self._reading():
+            return self._finding_agreement_ids()
+
     def finding_page(
         self, agreement_id: str, after: str | None = None, limit: int = 100
     ) -> Page[Finding]:
@@ -556,10 +576,8 @@ def _decoded(body: bytes, kind: type[R]) -> R:
 
 
 def overlaps(start: str, end: str, window: tuple[datetime, datetime]) -> bool:
-    """The contract's half-open test on UTC texts: [start, end) meets [w0, w1), or an instant
-    start == end lies in it (w0 <= start < w1)."""
-    w0, w1 = utc_text(window[0]), utc_text(window[1])
-    return start < w1 and (end > w0 or (start == end and start >= w0))
+    """`meets_window` on the UTC texts of the index columns."""
+    return meets_window(start, end, utc_text(window[0]), utc_text(window[1]))
 
 
 def index_problem(ledger_id: str, data: bytes, columns: tuple[str | None, ...]) -> Problem | None:

@@ -133,11 +133,13 @@ class MemoryStore(RecordStore):
         rows = (self._current.get(RecordRef(kind, rid)) for rid in ids)
         return {row.ref.id: row.ledger_id for row in rows if row is not None}
 
-    def _current_findings(self, agreement_id: str) -> dict[str, str]:
+    def _current_findings(self, agreement_id: str, subject_kind: RecordKind) -> dict[str, str]:
+        prefix = f"{subject_kind}/"
         return {
             row.ref.id: row.ledger_id
             for row in self._current.values()
             if row.ref.kind is RecordKind.FINDING and row.agreement_id == agreement_id
+            and (row.subject or "").startswith(prefix)
         }
 
     def _was_stored(self, encoded: EncodedRecord) -> bool:
@@ -220,6 +222,10 @@ class MemoryStore(RecordStore):
             key=lambda row: row.ref.id,
         )
         return [row.data for row in rows[:limit]]
+
+    def _finding_agreement_ids(self) -> list[str]:
+        return sorted({row.agreement_id for row in self._current.values()
+                       if row.ref.kind is RecordKind.FINDING and row.agreement_id is not None})
 
     def get(self, ref: RecordRef) -> StoredRecord | None:
         with self._reading():

@@ -254,11 +254,11 @@ class SqliteStore(RecordStore):
             found.update(rows)
         return found
 
-    def _current_findings(self, agreement_id: str) -> dict[str, str]:
+    def _current_findings(self, agreement_id: str, subject_kind: RecordKind) -> dict[str, str]:
         rows = self._conn().execute(
-            "SELECT id, ledger_id FROM records"
-            " WHERE kind = 'finding' AND current = 1 AND agreement_id = ?",
-            (agreement_id,),
+            "SELECT id, ledger_id FROM records WHERE kind = 'finding' AND current = 1"
+            " AND agreement_id = ? AND substr(subject, 1, ?) = ?",
+            (agreement_id, len(str(subject_kind)) + 1, f"{subject_kind}/"),
         )
         return dict(rows)
 
@@ -363,6 +363,13 @@ class SqliteStore(RecordStore):
             (agreement_id, after or "", -1 if limit is None else limit),
         )
         return [bytes(body) for (body,) in rows]
+
+    def _finding_agreement_ids(self) -> list[str]:
+        rows = self._rows(
+            "SELECT DISTINCT agreement_id FROM records WHERE kind = 'finding' AND current = 1"
+            " ORDER BY agreement_id"
+        )
+        return [str(agreement_id) for (agreement_id,) in rows]
 
     def get(self, ref: RecordRef) -> StoredRecord | None:
         rows = self._rows(

@@ -9,7 +9,7 @@ Three methods, each giving a side with a confidence and a reason, or abstaining 
   both sides fire, shells land short, the map lags the front by a day or more and the grey
   zone belongs to nobody, so within `FRONT_BAND_M` (plus the point's own uncertainty) of the
   line the answer is `undetermined`, whatever the other methods say; likewise in Russia
-  within `ingest.geocoded.CONTESTED_BAND_M` of the border, where Ukrainian forces held
+  within `geo.borders.CONTESTED_BAND_M` of the border, where Ukrainian forces held
   ground in 2024-25.
 - ``launch_area``: the bulletins name where a night's launches came from; when every named
   place lies in Russia or occupied territory, the launches were Russia's.
@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ceasefire.domain import Attribution, Incident, Observation, Side
-from ceasefire.ingest.geocoded import CONTESTED_BAND_M
+from ceasefire.geo.borders import CONTESTED_BAND_M
 from ceasefire.verify.launch_places import LaunchGround, place_launch_text
 from ceasefire.verify.moments import refused
 from ceasefire.verify.territory import Ground, TerritoryMap, map_day

@@ -20,9 +20,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
 
 from ceasefire.domain import TimeInterval
+from ceasefire.geo.borders import Borders, Country
 from ceasefire.geo.lines import DEFAULT_BORDER_TOLERANCE_M, derive_line_of_contact
 from ceasefire.geo.projection import LocalProjection
-from ceasefire.ingest.geocoded import Borders, Country
 
 #: The calendar a map's date is read in: DeepState dates its maps by Kyiv's day.
 KYIV = ZoneInfo("Europe/Kyiv")
