@@ -209,11 +209,11 @@ class PostgresStore(RecordStore):
             known = self._local.known = {}
         return known
 
-    def _current_findings(self, agreement_id: str) -> dict[str, str]:
+    def _current_findings(self, agreement_id: str, subject_kind: RecordKind) -> dict[str, str]:
         rows = self._conn().execute(
-            "SELECT id, ledger_id FROM records"
-            " WHERE kind = 'finding' AND current AND agreement_id = %s",
-            (agreement_id,),
+            "SELECT id, ledger_id FROM records WHERE kind = 'finding' AND current"
+            " AND agreement_id = %s AND starts_with(subject, %s)",
+            (agreement_id, f"{subject_kind}/"),
         )
         return {str(rid): str(lid) for rid, lid in rows}
 
@@ -317,6 +317,13 @@ class PostgresStore(RecordStore):
             (agreement_id, after or "", limit),
         )
         return [bytes(body) for (body,) in rows]
+
+    def _finding_agreement_ids(self) -> list[str]:
+        rows = self._rows(
+            "SELECT DISTINCT agreement_id FROM records WHERE kind = 'finding' AND current"
+            " ORDER BY agreement_id"
+        )
+        return [str(agreement_id) for (agreement_id,) in rows]
 
     def get(self, ref: RecordRef) -> StoredRecord | None:
         rows = self._rows(
