@@ -21,7 +21,7 @@ from ceasefire.domain.errors import (
 )
 from ceasefire.ledger.note import Signer
 from ceasefire.store import ObservationQuery, open_store
-from ceasefire.store.postgres import current_query
+from ceasefire.store.postgres import PostgresStore
 from ceasefire.store.postgres_connect import connect, public_url
 from ceasefire.store.postgres_schema import migrate, newest
 from pg_helpers import ThrowawayDatabase
@@ -167,7 +167,8 @@ def test_the_box_filter_reads_the_gist_index(pg: ThrowawayDatabase) -> None:
         and 31.0 <= o.location.lon <= 31.1 and 45.0 <= o.location.lat <= 45.1
         for o in found
     )
-    sql, params = current_query(RecordKind.OBSERVATION, query, None, 101)
+    assert isinstance(store, PostgresStore)
+    sql, params = store.current_query(RecordKind.OBSERVATION, query, None, 101)
     with psycopg.connect(url, autocommit=True) as db:
         db.execute("ANALYZE records")
         plan = "\n".join(str(row[0]) for row in db.execute(f"EXPLAIN {sql}", params))

@@ -144,7 +144,8 @@ def test_urls_and_paths_open_the_same_file(tmp_path: Path, monkeypatch: pytest.M
     assert isinstance(memory, SqliteStore)
     assert memory.path == ":memory:"
     memory.close()
-    with pytest.raises(UsageError, match=r"no store backend for 'mysql'.*known: memory, sqlite"):
+    known = r"known: memory, postgres, postgresql, sqlite"
+    with pytest.raises(UsageError, match=rf"no store backend for 'mysql'.*{known}"):
         open_store("mysql://db.example/x")
     with pytest.raises(UsageError, match="no host"):
         open_store("sqlite://host/x.db")

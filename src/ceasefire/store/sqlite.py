@@ -18,15 +18,13 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ceasefire.domain import RecordKind, RecordRef
-from ceasefire.domain.errors import NotFoundError, Problem, StorageUnavailableError
-from ceasefire.records import EncodedRecord
-from ceasefire.store.contract import MAX_PAGE, ObservationQuery, Page, StoredRecord
-from ceasefire.store.engine import Item, RecordStore, index_columns, index_problem, utc_text
+from ceasefire.domain import RecordKind
+from ceasefire.domain.errors import NotFoundError, StorageUnavailableError
+from ceasefire.store.engine import Item, index_columns
+from ceasefire.store.sql_records import Box, SqlRecordStore
 from ceasefire.store.sqlite_ledger import (
     SqliteLedgerStorage,
     connect_readonly,
@@ -74,38 +72,11 @@ _COLUMNS = (
     "kind, id, schema, ledger_id, body, current, superseded_by, change,"
     " source, start_utc, end_utc, agreement_id, subject, verdict"
 )
-_READ = "kind, id, ledger_id, schema, body, current, superseded_by, change"
-
-
-def _stored(row: tuple[Any, ...]) -> StoredRecord:
-    kind, rid, ledger_id, schema, body, current, superseded_by, change = row
-    return StoredRecord(
-        ref=RecordRef(RecordKind(kind), rid),
-        ledger_id=ledger_id,
-        schema=schema,
-        data=bytes(body),
-        current=bool(current),
-        superseded_by=superseded_by,
-        change=change,
-    )
-
-
 def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _overlap_clause(
-    overlapping: tuple[datetime, datetime] | None, params: list[object]
-) -> list[str]:
-    """The half-open overlap test of the contract (`engine.overlaps`), in SQL."""
-    if overlapping is None:
-        return []
-    start, end = utc_text(overlapping[0]), utc_text(overlapping[1])
-    params.extend([end, start, start])
-    return ["start_utc < ? AND (end_utc > ? OR (start_utc = end_utc AND start_utc >= ?))"]
-
-
-class SqliteStore(RecordStore):
+class SqliteStore(SqlRecordStore):
     """The `Store` contract on one SQLite file, or on a private in-memory database."""
 
     def __init__(
@@ -254,25 +225,6 @@ class SqliteStore(RecordStore):
             found.update(rows)
         return found
 
-    def _current_findings(self, agreement_id: str, subject_kind: RecordKind) -> dict[str, str]:
-        rows = self._conn().execute(
-            "SELECT id, ledger_id FROM records WHERE kind = 'finding' AND current = 1"
-            " AND agreement_id = ? AND substr(subject, 1, ?) = ?",
-            (agreement_id, len(str(subject_kind)) + 1, f"{subject_kind}/"),
-        )
-        return dict(rows)
-
-    def _was_stored(self, encoded: EncodedRecord) -> bool:
-        row = self._conn().execute(
-            "SELECT 1 FROM records WHERE ledger_id = ? AND kind = ? AND id = ? AND current = 0",
-            (encoded.ledger_id, str(encoded.ref.kind), encoded.ref.id),
-        )
-        return row.fetchone() is not None
-
-    def _next_change(self) -> int:
-        (top,) = self._conn().execute("SELECT coalesce(max(change), 0) FROM records").fetchone()
-        return int(top) + 1
-
     def _insert(self, items: Sequence[Item], change: int) -> None:
         self._conn().executemany(
             f"INSERT INTO records ({_COLUMNS})"
@@ -291,114 +243,25 @@ class SqliteStore(RecordStore):
             ),
         )
 
-    def _retire(self, ref: RecordRef, successor: str | None, change: int) -> None:
-        self._conn().execute(
-            "UPDATE records SET current = 0, superseded_by = ?, change = ?"
-            " WHERE kind = ? AND id = ? AND current = 1",
-            (successor, change, str(ref.kind), ref.id),
-        )
-
     # -- reads -----------------------------------------------------------------------
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         with self._reading():
             return list(self._conn().execute(sql, params))
 
-    def _numbered(self, sql: str, params: Sequence[object]) -> list[tuple[int, StoredRecord]]:
-        return [(int(row[0]), _stored(row[1:])) for row in self._rows(sql, params)]
+    def _write(self, sql: str, params: Sequence[object]) -> None:
+        self._conn().execute(sql, params)
 
-    def _versions(self, ref: RecordRef) -> list[tuple[int, StoredRecord]]:
-        return self._numbered(
-            f"SELECT seq, {_READ} FROM records WHERE kind = ? AND id = ?", (str(ref.kind), ref.id)
+    def _any(self, column: str, values: Sequence[str], params: list[object]) -> str:
+        params.extend(values)
+        return f"{column} IN ({_marks(values)})"
+
+    def _box_clause(self, bbox: Box, params: list[object]) -> str:
+        # No coordinate columns in this layout: read them from the envelope (a scan; the
+        # PostgreSQL backend keeps a GiST-indexed point instead).
+        west, south, east, north = bbox
+        params.extend([west, east, south, north])
+        return (
+            "json_extract(CAST(body AS TEXT), '$.observation.location.lon') BETWEEN ? AND ?"
+            " AND json_extract(CAST(body AS TEXT), '$.observation.location.lat') BETWEEN ? AND ?"
         )
-
-    def _superseded_by(self, ledger_ids: Sequence[str]) -> list[tuple[int, StoredRecord]]:
-        return self._numbered(
-            f"SELECT seq, {_READ} FROM records WHERE superseded_by IN ({_marks(ledger_ids)})",
-            ledger_ids,
-        )
-
-    def _current_bodies(
-        self, kind: RecordKind, query: ObservationQuery, after: str | None, limit: int | None
-    ) -> list[bytes]:
-        clauses = ["kind = ?", "current = 1"]
-        params: list[object] = [str(kind)]
-        if query.sources is not None:
-            wanted = sorted(query.sources)
-            clauses.append(f"source IN ({_marks(wanted)})")
-            params.extend(wanted)
-        clauses += _overlap_clause(query.overlapping, params)
-        if query.bbox is not None:
-            # No coordinate columns in this layout: read them from the envelope (a scan; the
-            # PostgreSQL backend keeps a GiST-indexed point instead).
-            west, south, east, north = query.bbox
-            clauses.append(
-                "json_extract(CAST(body AS TEXT), '$.observation.location.lon') BETWEEN ? AND ?"
-                " AND json_extract(CAST(body AS TEXT), '$.observation.location.lat')"
-                " BETWEEN ? AND ?"
-            )
-            params.extend([west, east, south, north])
-        if after is not None:
-            clauses.append("id > ?")
-            params.append(after)
-        sql = f"SELECT body FROM records WHERE {' AND '.join(clauses)} ORDER BY id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [bytes(body) for (body,) in self._rows(sql, params)]
-
-    def _subject_bodies(self, kind: RecordKind, subject: str) -> list[bytes]:
-        rows = self._rows(
-            "SELECT body FROM records WHERE subject = ? AND kind = ? AND current = 1 ORDER BY seq",
-            (subject, str(kind)),
-        )
-        return [bytes(body) for (body,) in rows]
-
-    def _finding_bodies(
-        self, agreement_id: str, after: str | None = None, limit: int | None = None
-    ) -> list[bytes]:
-        rows = self._rows(
-            "SELECT body FROM records WHERE agreement_id = ? AND kind = 'finding' AND current = 1"
-            " AND id > ? ORDER BY id LIMIT ?",
-            (agreement_id, after or "", -1 if limit is None else limit),
-        )
-        return [bytes(body) for (body,) in rows]
-
-    def _finding_agreement_ids(self) -> list[str]:
-        rows = self._rows(
-            "SELECT DISTINCT agreement_id FROM records WHERE kind = 'finding' AND current = 1"
-            " ORDER BY agreement_id"
-        )
-        return [str(agreement_id) for (agreement_id,) in rows]
-
-    def get(self, ref: RecordRef) -> StoredRecord | None:
-        rows = self._rows(
-            f"SELECT {_READ} FROM records WHERE kind = ? AND id = ? AND current = 1",
-            (str(ref.kind), ref.id),
-        )
-        return _stored(rows[0]) if rows else None
-
-    def count_observations(self) -> int:
-        rows = self._rows("SELECT count(*) FROM records WHERE kind = 'observation' AND current = 1")
-        return int(rows[0][0])
-
-    def changes(self, since: int = 0, limit: int = 1000) -> Page[StoredRecord]:
-        limit = max(1, min(limit, MAX_PAGE))
-        rows = self._rows(
-            f"SELECT {_READ} FROM records WHERE change > ? ORDER BY change LIMIT ?",
-            (since, limit),
-        )
-        items = [_stored(r) for r in rows]
-        return Page(items, str(items[-1].change if items else since))
-
-    def stored_records(self) -> Iterator[StoredRecord]:
-        for row in self._rows(f"SELECT {_READ} FROM records ORDER BY seq"):
-            yield _stored(row)
-
-    def index_problems(self) -> list[Problem]:
-        rows = self._rows(
-            "SELECT ledger_id, body, source, start_utc, end_utc, agreement_id, subject, verdict"
-            " FROM records ORDER BY seq"
-        )
-        found = (index_problem(r[0], bytes(r[1]), tuple(r[2:])) for r in rows)
-        return [p for p in found if p is not None]

@@ -10,7 +10,7 @@ CREATE TABLE records (
     schema integer NOT NULL,
     ledger_id text COLLATE "C" NOT NULL,
     body bytea NOT NULL,
-    current boolean NOT NULL,
+    current smallint NOT NULL,  -- 1 or 0, as in SQLite: one SQL text serves both
     superseded_by text COLLATE "C",
     change bigint NOT NULL,
     source text COLLATE "C",
@@ -20,15 +20,15 @@ CREATE TABLE records (
     subject text COLLATE "C",
     verdict text COLLATE "C"
 );
-CREATE UNIQUE INDEX records_current ON records (kind, id) WHERE current;
+CREATE UNIQUE INDEX records_current ON records (kind, id) WHERE current = 1;
 CREATE INDEX records_history ON records (kind, id, seq);
 CREATE INDEX records_ledger_id ON records (ledger_id);
 CREATE INDEX records_superseded_by ON records (superseded_by);
 CREATE INDEX records_change ON records (change);
-CREATE INDEX records_source ON records (kind, source) WHERE current;
-CREATE INDEX records_time ON records (kind, start_utc, end_utc) WHERE current;
-CREATE INDEX records_agreement ON records (agreement_id, id) WHERE current;
-CREATE INDEX records_subject ON records (subject, kind) WHERE current;
+CREATE INDEX records_source ON records (kind, source) WHERE current = 1;
+CREATE INDEX records_time ON records (kind, start_utc, end_utc) WHERE current = 1;
+CREATE INDEX records_agreement ON records (agreement_id, id) WHERE current = 1;
+CREATE INDEX records_subject ON records (subject, kind) WHERE current = 1;
 
 CREATE TABLE ledger_entries (
     idx bigint PRIMARY KEY,

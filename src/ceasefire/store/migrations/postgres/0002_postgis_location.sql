@@ -6,4 +6,4 @@ CREATE EXTENSION IF NOT EXISTS postgis;
 ALTER TABLE records
     ADD COLUMN location geometry(Point, 4326),
     ADD COLUMN uncertainty_m double precision;
-CREATE INDEX records_location ON records USING gist (location) WHERE current;
+CREATE INDEX records_location ON records USING gist (location) WHERE current = 1;
