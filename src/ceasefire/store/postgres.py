@@ -29,11 +29,11 @@ from ceasefire.domain import Observation, RecordKind, RecordRef
 from ceasefire.domain.errors import CeasefireError, InvalidInputError, StorageUnavailableError
 from ceasefire.records import EncodedRecord
 from ceasefire.store.contract import ObservationQuery, StoredRecord
-from ceasefire.store.engine import Item, index_columns, point_of
+from ceasefire.store.engine import Item, point_of
 from ceasefire.store.postgres_connect import connect, public_url
 from ceasefire.store.postgres_ledger import PostgresLedgerStorage
 from ceasefire.store.postgres_schema import Connection, check_readable, lock_store, migrate
-from ceasefire.store.sql_records import Box, SqlRecordStore
+from ceasefire.store.sql_records import Box, SqlRecordStore, insert_values
 
 _COLUMNS = (
     "kind, id, schema, ledger_id, body, current, superseded_by, change,"
@@ -171,21 +171,8 @@ class PostgresStore(SqlRecordStore):
             point = point_of(record)
             lon, lat = point if point is not None else (None, None)
             radius = record.location.uncertainty_m if isinstance(record, Observation) else None
-            rows.append(
-                (
-                    str(e.ref.kind),
-                    e.ref.id,
-                    e.schema,
-                    e.ledger_id,
-                    e.data,
-                    change + n,
-                    *index_columns(record),
-                    lon,
-                    lon,
-                    lat,
-                    None if point is None else radius,
-                )
-            )
+            where = (lon, lon, lat, None if point is None else radius)  # see _POINT
+            rows.append((*insert_values(record, e, change + n), *where))
         known = self._known()
         for _, e in items:
             known.pop((str(e.ref.kind), e.ref.id), None)

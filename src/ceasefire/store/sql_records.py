@@ -18,9 +18,9 @@ from typing import Any
 
 from ceasefire.domain import RecordKind, RecordRef
 from ceasefire.domain.errors import Problem
-from ceasefire.records import EncodedRecord
+from ceasefire.records import EncodedRecord, Record
 from ceasefire.store.contract import MAX_PAGE, ObservationQuery, Page, StoredRecord
-from ceasefire.store.engine import RecordStore, index_problem, utc_text
+from ceasefire.store.engine import RecordStore, index_columns, index_problem, utc_text
 
 #: The columns a `StoredRecord` is read from, in `stored`'s order.
 READ = "kind, id, ledger_id, schema, body, current, superseded_by, change"
@@ -40,6 +40,14 @@ def stored(row: Sequence[Any]) -> StoredRecord:
         superseded_by=superseded_by,
         change=int(change),
     )
+
+
+def insert_values(record: Record, encoded: EncodedRecord, change: int) -> tuple[object, ...]:
+    """kind, id, schema, ledger_id, body, change and the query columns of one new version: the
+    values both backends insert (PostgreSQL adds the PostGIS point)."""
+    ref = encoded.ref
+    return (str(ref.kind), ref.id, encoded.schema, encoded.ledger_id, encoded.data, change,
+            *index_columns(record))
 
 
 def overlap_clause(

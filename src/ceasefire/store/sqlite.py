@@ -23,8 +23,8 @@ from typing import Any
 
 from ceasefire.domain import RecordKind
 from ceasefire.domain.errors import NotFoundError, StorageUnavailableError
-from ceasefire.store.engine import Item, index_columns
-from ceasefire.store.sql_records import Box, SqlRecordStore
+from ceasefire.store.engine import Item
+from ceasefire.store.sql_records import Box, SqlRecordStore, insert_values
 from ceasefire.store.sqlite_ledger import (
     SqliteLedgerStorage,
     connect_readonly,
@@ -229,18 +229,7 @@ class SqliteStore(SqlRecordStore):
         self._conn().executemany(
             f"INSERT INTO records ({_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    str(e.ref.kind),
-                    e.ref.id,
-                    e.schema,
-                    e.ledger_id,
-                    e.data,
-                    change + n,
-                    *index_columns(record),
-                )
-                for n, (record, e) in enumerate(items)
-            ),
+            (insert_values(record, e, change + n) for n, (record, e) in enumerate(items)),
         )
 
     # -- reads -----------------------------------------------------------------------

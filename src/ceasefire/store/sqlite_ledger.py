@@ -30,15 +30,16 @@ import itertools
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ceasefire.domain.errors import StorageUnavailableError
 from ceasefire.ledger.storage import StorageError, StoredEntry
 from ceasefire.ledger.tiles import TileKey
+from ceasefire.store.sql_ledger import SqlLedgerTables, tile_key
 
 PAGE_SIZE = 32768
 MMAP_SIZE = 1 << 40  # bytes; SQLite lowers it to SQLITE_MAX_MMAP_SIZE
-_TILE_KEY_SHIFT = 56
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger_entries (
@@ -121,7 +122,7 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
 
 
-class SqliteLedgerStorage:
+class SqliteLedgerStorage(SqlLedgerTables):
     """Ledger storage in one SQLite file (or ``:memory:``)."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -169,11 +170,6 @@ class SqliteLedgerStorage:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def tree_size(self) -> int:
-        """Number of entries (largest index + 1; indices are dense by construction)."""
-        row = self._db.execute("SELECT max(idx) FROM ledger_entries").fetchone()
-        return 0 if row[0] is None else int(row[0]) + 1
-
     def append(
         self, start: int, entries: Sequence[tuple[str, bytes]], tiles: Mapping[TileKey, bytes]
     ) -> None:
@@ -198,7 +194,7 @@ class SqliteLedgerStorage:
             db.executemany(
                 "INSERT OR REPLACE INTO ledger_tiles (key, level, idx, data) VALUES (?, ?, ?, ?)",
                 (
-                    ((level << _TILE_KEY_SHIFT) | index, level, index, blob)
+                    (tile_key((level, index)), level, index, blob)
                     for (level, index), blob in tiles.items()
                 ),
             )
@@ -210,39 +206,16 @@ class SqliteLedgerStorage:
             raise
         db.execute("COMMIT" if own else "RELEASE ledger_append")
 
-    def _duplicate_message(self, entries: Sequence[tuple[str, bytes]]) -> str:
-        for rid, _ in entries:
-            row = self._db.execute(
-                "SELECT idx FROM ledger_entries WHERE record_id = ?", (rid,)
-            ).fetchone()
-            if row is not None:
-                return f"record {rid!r}: id already in the ledger at index {row[0]}"
-        return "a record id is already in the ledger"
-
     def read_tiles(self, keys: Sequence[TileKey]) -> dict[TileKey, bytes]:
         """Tile blobs for the keys that exist."""
         out: dict[TileKey, bytes] = {}
         query = "SELECT data FROM ledger_tiles WHERE key = ?"
         db = self._db
         for key in keys:
-            row = db.execute(query, ((key[0] << _TILE_KEY_SHIFT) | key[1],)).fetchone()
+            row = db.execute(query, (tile_key(key),)).fetchone()
             if row is not None:
                 out[key] = bytes(row[0])
         return out
-
-    def entry(self, index: int) -> StoredEntry | None:
-        """Entry at `index`."""
-        row = self._db.execute(
-            "SELECT record_id, data FROM ledger_entries WHERE idx = ?", (index,)
-        ).fetchone()
-        return None if row is None else StoredEntry(index, row[0], bytes(row[1]))
-
-    def index_of(self, record_id: str) -> int | None:
-        """Index of `record_id`."""
-        row = self._db.execute(
-            "SELECT idx FROM ledger_entries WHERE record_id = ?", (record_id,)
-        ).fetchone()
-        return None if row is None else int(row[0])
 
     def entries(self, start: int, end: int) -> Iterator[StoredEntry]:
         """Entries in [start, end), in index order."""
@@ -254,52 +227,14 @@ class SqliteLedgerStorage:
         for idx, rid, data in rows:
             yield StoredEntry(int(idx), str(rid), bytes(data))
 
-    def save_checkpoint(self, size: int, note: str) -> None:
-        """Keep the checkpoint for `size` (a re-signed one replaces it)."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO ledger_checkpoints (size, note) VALUES (?, ?)", (size, note)
-        )
+    # -- what `SqlLedgerTables` runs its shared SQL with ---------------------------------
 
-    def checkpoint(self, size: int | None = None) -> str | None:
-        """Checkpoint of `size`, or the latest."""
-        if size is None:
-            row = self._db.execute(
-                "SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1"
-            ).fetchone()
-        else:
-            row = self._db.execute(
-                "SELECT note FROM ledger_checkpoints WHERE size = ?", (size,)
-            ).fetchone()
-        return None if row is None else str(row[0])
+    def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._db.execute(sql, params).fetchone()
+        return row
 
-    def checkpoint_at_or_after(self, size: int) -> str | None:
-        """Earliest checkpoint covering `size` entries."""
-        row = self._db.execute(
-            "SELECT note FROM ledger_checkpoints WHERE size >= ? ORDER BY size LIMIT 1", (size,)
-        ).fetchone()
-        return None if row is None else str(row[0])
+    def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return list(self._db.execute(sql, params))
 
-    def add_cosignature(self, size: int, witness: str, line: str) -> None:
-        """Keep one cosignature line per witness and checkpoint."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO ledger_cosignatures (size, witness, line) VALUES (?, ?, ?)",
-            (size, witness, line),
-        )
-
-    def cosignatures(self, size: int) -> list[str]:
-        """Cosignature lines for checkpoint `size`."""
-        rows = self._db.execute(
-            "SELECT line FROM ledger_cosignatures WHERE size = ? ORDER BY witness", (size,)
-        )
-        return [str(r[0]) for r in rows]
-
-    def get_meta(self, key: str) -> str | None:
-        """A configuration value."""
-        row = self._db.execute("SELECT value FROM ledger_meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        """Set a configuration value."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO ledger_meta (key, value) VALUES (?, ?)", (key, value)
-        )
+    def _write(self, sql: str, params: Sequence[object]) -> None:
+        self._db.execute(sql, params)
