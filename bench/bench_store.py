@@ -18,16 +18,27 @@ On the bundled real data (every observation of `make demo`), in the same run:
 
 Each figure is the median of `--repeat` runs into a fresh temporary file. Printed as a Markdown
 table for docs/benchmarks.md.
+
+With ``--pg URL`` (an existing database, e.g. ``postgresql://root@127.0.0.1/ceasefire_bench``
+after ``createdb ceasefire_bench``) the store steps also run on PostgreSQL, side by side, each
+into a fresh schema of that database (dropped afterwards)::
+
+    .venv/bin/python bench/bench_store.py --pg postgresql://root@127.0.0.1/ceasefire_bench
 """
 
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
 
 from ceasefire.domain import Observation
 from ceasefire.ingest.detect import read_source
@@ -35,7 +46,7 @@ from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Signer
 from ceasefire.paths import bundled_sources, data_dir
 from ceasefire.records import encode
-from ceasefire.store import SqliteStore
+from ceasefire.store import SqliteStore, Store, open_store
 from ceasefire.store.sqlite_ledger import SqliteLedgerStorage
 
 ORIGIN = "bench/store"
@@ -58,9 +69,57 @@ def median_seconds(runs: int, work: Callable[[Path], None]) -> float:
     return statistics.median(times)
 
 
+@contextmanager
+def fresh_schema(database: str) -> Iterator[str]:
+    """A store URL whose tables live in a new schema of `database`, dropped on exit."""
+    schema = f"bench_{secrets.token_hex(6)}"
+    with psycopg.connect(database, autocommit=True) as db:
+        db.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{database}?options={quote(f'-csearch_path={schema},public', safe='')}"
+    finally:
+        with psycopg.connect(database, autocommit=True) as db:
+            db.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def postgres_rows(
+    database: str, observations: list[Observation], key: Signer, repeat: int
+) -> list[tuple[str, float]]:
+    """The store steps on PostgreSQL: median seconds of `repeat` runs, each in a new schema."""
+
+    def timed(work: Callable[[Store], None], ledgered: bool, prefill: bool) -> float:
+        times = []
+        for _ in range(repeat):
+            with fresh_schema(database) as url:
+                store = open_store(url)  # migrations are not timed
+                if ledgered:
+                    store.initialise_ledger(ORIGIN, key.verifier())
+                if prefill:
+                    store.add_observations(observations)
+                start = time.perf_counter()
+                work(store)
+                times.append(time.perf_counter() - start)
+                store.close()
+        return statistics.median(times)
+
+    def add(store: Store) -> None:
+        store.add_observations(observations)
+
+    def add_again(store: Store) -> None:
+        again = store.add_observations(observations)
+        assert (again.added, again.logged) == (0, 0)
+
+    return [
+        ("PostgreSQL: store only (no ledger)", timed(add, ledgered=False, prefill=False)),
+        ("PostgreSQL: store + ledger, one transaction", timed(add, ledgered=True, prefill=False)),
+        ("PostgreSQL: re-import (nothing new)", timed(add_again, ledgered=True, prefill=True)),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pg", help="Also run the store steps on this PostgreSQL database.")
     args = parser.parse_args()
     observations = bundled_observations()
     key = Signer.generate(ORIGIN)
@@ -108,6 +167,8 @@ def main() -> None:
             assert again.logged == 0
             store.close()
     rows.append(("re-import (nothing new)", statistics.median(reimport)))
+    if args.pg:
+        rows += postgres_rows(args.pg, observations, key, args.repeat)
 
     base = dict(rows)["ledger only (baseline: encode + append)"]
     print(f"{n} observations (the bundled real data), median of {args.repeat} runs\n")
