@@ -188,3 +188,34 @@ def test_a_superseded_observation_leaves_the_box_with_its_old_place(
     new_box = ObservationQuery.of(bbox=(9.9, 9.9, 10.1, 10.1))
     assert store.observation_page(old_box).items == []
     assert store.observation_page(new_box).items == [moved]
+
+
+def test_a_dropped_connection_is_unavailable_once_then_reopened(pg: ThrowawayDatabase) -> None:
+    url = pg.fresh_url()
+    store = open_store(url)
+    store.initialise_ledger(ORIGIN, Signer.generate(ORIGIN).verifier())
+    store.add_observations([obs(1)])
+
+    def drop_the_stores_sessions() -> None:
+        with connect(url) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND application_name = '' AND backend_type = 'client backend'"
+            )
+
+    drop_the_stores_sessions()
+    with pytest.raises(StorageUnavailableError, match="write not committed.*nothing was stored"):
+        store.add_observations([obs(2)])
+    assert store.add_observations([obs(2)]).added == 1  # a new connection, by itself
+    drop_the_stores_sessions()
+    with pytest.raises(StorageUnavailableError, match="cannot read"):
+        store.count_observations()
+    assert store.count_observations() == 2
+    drop_the_stores_sessions()
+    with pytest.raises(StorageUnavailableError, match="ledger is unreachable"):
+        store.ledger()
+    ledger = store.ledger()
+    assert ledger is not None
+    assert ledger.size == 2
+    assert ledger.verify().ok

@@ -60,7 +60,7 @@ class PostgresStore(SqlRecordStore):
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._connections_lock = threading.Lock()
-        super().__init__(PostgresLedgerStorage(self._conn))
+        super().__init__(PostgresLedgerStorage(self._conn, self.url))
         db = self._conn()
         try:
             if readonly:

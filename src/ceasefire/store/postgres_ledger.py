@@ -14,10 +14,12 @@ a lost race a `StorageError`, never a gap or a duplicate.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 
+from ceasefire.domain.errors import StorageUnavailableError
 from ceasefire.ledger.storage import StorageError, StoredEntry
 from ceasefire.ledger.tiles import TileKey
 from ceasefire.store.postgres_schema import Connection, lock_store
@@ -29,8 +31,20 @@ _SCAN = 10_000
 class PostgresLedgerStorage(SqlLedgerTables):
     """Ledger storage in a PostgreSQL database (on the store's connections, or its own)."""
 
-    def __init__(self, connection: Callable[[], Connection]) -> None:
+    def __init__(self, connection: Callable[[], Connection], where: str = "PostgreSQL") -> None:
         self._connection = connection
+        self._where = where
+        """Named in errors: the store's URL (without its password)."""
+
+    @contextmanager
+    def _reached(self) -> Iterator[None]:
+        """A lost connection (a restarted server, a dropped session) as storage-unavailable;
+        the store's next call opens a new one."""
+        try:
+            yield
+        except psycopg.OperationalError as exc:
+            reason = f"{self._where}: the ledger is unreachable: {exc}"
+            raise StorageUnavailableError(reason) from None
 
     @property
     def _db(self) -> Connection:
@@ -61,35 +75,40 @@ class PostgresLedgerStorage(SqlLedgerTables):
         except psycopg.errors.UniqueViolation:
             # The savepoint is rolled back: the connection is usable to say which id it was.
             raise StorageError(self._duplicate_message(entries)) from None
+        except psycopg.OperationalError as exc:
+            raise StorageUnavailableError(
+                f"{self._where}: ledger append not committed: {exc}"
+            ) from None
 
     def read_tiles(self, keys: Sequence[TileKey]) -> dict[TileKey, bytes]:
         """Tile blobs for the keys that exist (one query for the whole batch)."""
         if not keys:
             return {}
         wanted = {tile_key(k): k for k in keys}
-        rows = self._db.execute(
-            "SELECT key, data FROM ledger_tiles WHERE key = ANY(%s)", (list(wanted),)
-        )
+        rows = self._all("SELECT key, data FROM ledger_tiles WHERE key = ANY(?)", (list(wanted),))
         return {wanted[int(key)]: bytes(data) for key, data in rows}
 
     def entries(self, start: int, end: int) -> Iterator[StoredEntry]:
         """Entries in [start, end), in index order."""
         for at in range(start, end, _SCAN):  # a page at a time: a log may not fit in memory
-            rows = self._db.execute(
+            rows = self._all(
                 "SELECT idx, record_id, data FROM ledger_entries"
-                " WHERE idx >= %s AND idx < %s ORDER BY idx",
+                " WHERE idx >= ? AND idx < ? ORDER BY idx",
                 (at, min(at + _SCAN, end)),
-            ).fetchall()
+            )
             for idx, rid, data in rows:
                 yield StoredEntry(int(idx), str(rid), bytes(data))
 
     # -- what `SqlLedgerTables` runs its shared SQL with ---------------------------------
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
-        return self._db.execute(sql.replace("?", "%s"), params).fetchone()
+        with self._reached():
+            return self._db.execute(sql.replace("?", "%s"), params).fetchone()
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        return self._db.execute(sql.replace("?", "%s"), params).fetchall()
+        with self._reached():
+            return self._db.execute(sql.replace("?", "%s"), params).fetchall()
 
     def _write(self, sql: str, params: Sequence[object]) -> None:
-        self._db.execute(sql.replace("?", "%s"), params)
+        with self._reached():
+            self._db.execute(sql.replace("?", "%s"), params)
