@@ -205,7 +205,7 @@ def test_a_dropped_connection_is_unavailable_once_then_reopened(pg: ThrowawayDat
             )
 
     drop_the_stores_sessions()
-    with pytest.raises(StorageUnavailableError, match="write not committed.*nothing was stored"):
+    with pytest.raises(StorageUnavailableError, match=r"write not committed.*nothing was stored"):
         store.add_observations([obs(2)])
     assert store.add_observations([obs(2)]).added == 1  # a new connection, by itself
     drop_the_stores_sessions()
