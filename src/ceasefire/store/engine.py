@@ -29,6 +29,7 @@ from ceasefire.domain import (
     Transition,
 )
 from ceasefire.domain.errors import ConflictError, NotFoundError, Problem
+from ceasefire.domain.intent_record import IntentRecord
 from ceasefire.domain.workflow import CURRENT, SUPERSEDED
 from ceasefire.ledger.log import META_ORIGIN, Ledger
 from ceasefire.ledger.note import Verifier
@@ -71,6 +72,11 @@ def index_columns(record: Record) -> tuple[str | None, ...]:
     if isinstance(record, ResponseClock):
         subject = str(RecordRef(RecordKind.INCIDENT, record.incident_id))
         return (None, utc_text(record.started_at), utc_text(record.due_at), None, subject, None)
+    if isinstance(record, IntentRecord):
+        occupied = record.intent.volumes + record.intent.off_nominal_volumes
+        if occupied:  # the span of every volume it may occupy, nominal or not
+            start = utc_text(min(v.start for v in occupied))
+            return (None, start, utc_text(max(v.end for v in occupied)), None, None, None)
     return (None, None, None, None, None, None)
 
 
@@ -447,11 +453,22 @@ class RecordStore(ABC):
         after: str | None = None,
         limit: int = 100,
     ) -> Page[Incident]:
+        return self._timed_page(RecordKind.INCIDENT, Incident, overlapping, after, limit)
+
+    def _timed_page(
+        self,
+        kind: RecordKind,
+        cls: type[R],
+        overlapping: tuple[datetime, datetime] | None,
+        after: str | None,
+        limit: int,
+    ) -> Page[R]:
+        """A keyset page of current records of `kind` whose time span meets `overlapping`."""
         limit = max(1, min(limit, MAX_PAGE))
         with self._reading():
             query = ObservationQuery.of(None, overlapping)
-            bodies = self._current_bodies(RecordKind.INCIDENT, query, after, limit + 1)
-        items = [_decoded(body, Incident) for body in bodies[:limit]]
+            bodies = self._current_bodies(kind, query, after, limit + 1)
+        items = [_decoded(body, cls) for body in bodies[:limit]]
         return Page(items, items[-1].id if len(bodies) > limit else None)
 
     def transitions(self, subject: RecordRef) -> list[Transition]:
@@ -473,6 +490,14 @@ class RecordStore(ABC):
         with self._reading():
             bodies = self._current_bodies(RecordKind.MESSAGE, ObservationQuery(), None, None)
         return [_decoded(body, Message) for body in bodies]
+
+    def intent_page(
+        self,
+        overlapping: tuple[datetime, datetime] | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Page[IntentRecord]:
+        return self._timed_page(RecordKind.INTENT, IntentRecord, overlapping, after, limit)
 
     def findings(self, agreement_id: str) -> list[Finding]:
         with self._reading():
