@@ -45,3 +45,13 @@ def filtered_page(
                 return items, None if exhausted else cursor
         if page.next is None:
             return items, None
+
+
+def list_page(
+    items: list[T], key: Callable[[T], str], after: str | None, limit: int
+) -> tuple[list[T], str | None]:
+    """The same keyset paging over a list held in memory, sorted by `key`: up to `limit`
+    items whose key is after `after`, and the cursor of the next page (None at the end)."""
+    rest = [item for item in items if after is None or key(item) > after]
+    page = rest[:limit]
+    return page, key(page[-1]) if len(rest) > limit else None
