@@ -182,3 +182,13 @@ def running_service(
         app.state.services.idempotency.close()
         accounts.close()
         store.close()
+
+
+class Clock:
+    """A service's `now`, fixed until a test moves `at`."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at

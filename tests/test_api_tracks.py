@@ -11,23 +11,15 @@ from typing import Any
 
 import pytest
 
-from api_helpers import Service, running_service
+from api_helpers import Clock, Service, running_service
 from ceasefire.api.live_picture import LivePicture
 from ceasefire.domain import AuditEntry, RecordKind
 from ceasefire.domain.track import TrackState
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 6, 1, 12, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture(scope="module")
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2026, 6, 1, 12, tzinfo=UTC))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Query
 
 from ceasefire.domain.errors import InvalidInputError, Problem
 
@@ -81,3 +83,11 @@ def parse_bbox(text: str | None) -> Box | None:
 
 def in_box(row: dict[str, Any], box: Box | None) -> bool:
     return box is None or box.contains(row["lat"], row["lon"])
+
+
+#: The query parameters every list shares, declared once (paging, time, area).
+After = Annotated[str | None, Query(max_length=400, description="Cursor: last key seen.")]
+PageLimit = Annotated[int, Query(ge=1, le=1000)]
+Start = Annotated[datetime | None, Query(description="Overlapping [start, end).")]
+End = Annotated[datetime | None, Query()]
+BBox = Annotated[str | None, Query(max_length=200, description="west,south,east,north")]

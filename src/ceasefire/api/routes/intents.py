@@ -15,14 +15,22 @@ the roles above are audited as reads of restricted data.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Literal
 
 import shapely
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import Box, parse_bbox, time_window
+from ceasefire.api.filters import (
+    After,
+    BBox,
+    Box,
+    End,
+    PageLimit,
+    Start,
+    parse_bbox,
+    time_window,
+)
 from ceasefire.api.intent_desk import Accepted, IntentDesk
 from ceasefire.api.intent_models import (
     AreaQuery,
@@ -172,13 +180,11 @@ def _state_matches(record: IntentRecord, state: StateFilter | None) -> bool:
 def list_intents(
     request: Request,
     principal: Annotated[Principal, Depends(READERS)],
-    after: Annotated[str | None, Query(max_length=400, description="Cursor: last id seen.")]
-    = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    start: Annotated[datetime | None, Query(description="Overlapping [start, end).")] = None,
-    end: Annotated[datetime | None, Query()] = None,
-    bbox: Annotated[str | None, Query(max_length=200,
-                                      description="west,south,east,north")] = None,
+    after: After = None,
+    limit: PageLimit = 100,
+    start: Start = None,
+    end: End = None,
+    bbox: BBox = None,
     state: Annotated[StateFilter | None, Query()] = None,
     nation: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> IntentPage:

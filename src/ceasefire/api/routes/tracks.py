@@ -20,7 +20,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import Box, parse_bbox, time_window
+from ceasefire.api.filters import (
+    After,
+    BBox,
+    Box,
+    End,
+    PageLimit,
+    Start,
+    parse_bbox,
+    time_window,
+)
 from ceasefire.api.live_picture import HeldTrack, time_problems
 from ceasefire.api.paging import list_page
 from ceasefire.api.roles import MISSION_ROLES, Principal, Role
@@ -47,9 +56,6 @@ router = APIRouter(tags=["tracks"])
 REPORTERS = allow(Role.MONITOR, Role.OPERATIONS_PLANNER)
 READERS = allow(*MISSION_ROLES, Role.OPERATIONS_PLANNER)
 
-Cursor = Annotated[str | None, Query(max_length=200, description="Cursor: last key seen.")]
-Limit = Annotated[int, Query(ge=1, le=1000)]
-BBox = Annotated[str | None, Query(max_length=200, description="west,south,east,north")]
 #: Separation minima and look-ahead of a conflict query; defaults are 5 NM, 1,000 ft, 5 min.
 RpzM = Annotated[float, Query(gt=0, le=100_000, description="Protected radius, metres.")]
 HpzM = Annotated[float, Query(gt=0, le=10_000, description="Protected half-height, metres.")]
@@ -129,11 +135,10 @@ def _view(held: HeldTrack) -> TrackView:
 def list_tracks(
     request: Request,
     principal: Annotated[Principal, Depends(READERS)],
-    after: Cursor = None,
-    limit: Limit = 100,
-    start: Annotated[datetime | None, Query(description="Last report in [start, end).")]
-    = None,
-    end: Annotated[datetime | None, Query()] = None,
+    after: After = None,
+    limit: PageLimit = 100,
+    start: Start = None,
+    end: End = None,
     bbox: BBox = None,
 ) -> TrackPage:
     """The latest report of each track in the picture, by id (not extrapolated)."""
@@ -162,8 +167,8 @@ def _in_box(picture: Traffic, k: int, box: Box | None) -> bool:
 def track_conflicts(
     request: Request,
     principal: Annotated[Principal, Depends(READERS)],
-    after: Cursor = None,
-    limit: Limit = 100,
+    after: After = None,
+    limit: PageLimit = 100,
     bbox: BBox = None,
     rpz_m: RpzM = 9260.0,
     hpz_m: HpzM = 304.8,
@@ -197,8 +202,8 @@ def track_conflicts(
 def track_incursions(
     request: Request,
     principal: Annotated[Principal, Depends(READERS)],
-    after: Cursor = None,
-    limit: Limit = 100,
+    after: After = None,
+    limit: PageLimit = 100,
     bbox: BBox = None,
     lookahead_s: LookaheadS = 300.0,
 ) -> IncursionPage:
@@ -209,11 +214,8 @@ def track_incursions(
     moment, now = _now(services)
     picture = services.tracks.snapshot(now)
     index = {str(k): n for n, k in enumerate(picture.ids)}
-    found = [IncursionView(
-        track_id=i.track_id, constraint_id=i.constraint_id, kind=i.kind, entry_s=i.entry_s,
-        inside_now=i.inside_now, entry_lat=i.entry_lat, entry_lon=i.entry_lon,
-        entry_alt_m=i.entry_alt_m)
-        for i in predict_incursions(picture, services.constraints, moment, lookahead_s)
+    found = [IncursionView.model_validate(i, from_attributes=True)
+             for i in predict_incursions(picture, services.constraints, moment, lookahead_s)
         if _in_box(picture, index[i.track_id], box)]
     found.sort(key=lambda i: (i.track_id, i.constraint_id))
     items, next_cursor = list_page(found, lambda i: f"{i.track_id} {i.constraint_id}", after,
