@@ -10,15 +10,9 @@ store has nothing after it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, TypeVar
-
-from fastapi import Query
+from typing import TypeVar
 
 from ceasefire.store import Page
-
-#: The query parameters every list shares (docs/service.md, "Lists").
-AfterParam = Annotated[str | None, Query(max_length=600, description="Cursor: last id seen.")]
-LimitParam = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -13,9 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import meets, time_window
+from ceasefire.api.filters import After, PageLimit, meets, time_window
 from ceasefire.api.models import AcknowledgeBody, ClockPage, ClockStatusView, TransitionView
-from ceasefire.api.paging import AfterParam, LimitParam, list_page
+from ceasefire.api.paging import list_page
 from ceasefire.api.roles import Principal, Role
 from ceasefire.api.services import Services
 from ceasefire.api.visibility import sees_clock
@@ -43,8 +43,8 @@ def list_clocks(
     track: Annotated[ClockTrack | None, Query()] = None,
     start: Annotated[datetime | None, Query(description="Clocks due after this.")] = None,
     end: Annotated[datetime | None, Query(description="Clocks started before this.")] = None,
-    after: AfterParam = None,
-    limit: LimitParam = 100,
+    after: After = None,
+    limit: PageLimit = 100,
 ) -> ClockPage:
     """The response clocks the caller may see (a party: those that notified it), by id,
     filtered by incident, state now, track and time (from start to deadline)."""

@@ -18,9 +18,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import time_window
+from ceasefire.api.filters import After, PageLimit, time_window
 from ceasefire.api.models import ReportPage, ReportView
-from ceasefire.api.paging import AfterParam, LimitParam, list_page
+from ceasefire.api.paging import list_page
 from ceasefire.api.report_documents import ReportDocuments
 from ceasefire.api.roles import Principal, Role
 from ceasefire.api.services import Services
@@ -174,8 +174,8 @@ def list_reports(
     principal: Annotated[Principal, Depends(READERS)],
     start: Annotated[datetime | None, Query(description="Periods ending after this.")] = None,
     end: Annotated[datetime | None, Query(description="Periods starting before this.")] = None,
-    after: AfterParam = None,
-    limit: LimitParam = 100,
+    after: After = None,
+    limit: PageLimit = 100,
 ) -> ReportPage:
     """Published reports whose period meets [start, end), by id."""
     services = _services(request)
