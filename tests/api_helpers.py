@@ -99,6 +99,16 @@ def fill_store(store: Store, directory: Path, reported_by: str = "") -> None:
     ))
 
 
+class Clock:
+    """A service's `now` that a test moves by setting `at`."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
 @dataclass
 class Service:
     url: str

@@ -53,6 +53,16 @@ RULES: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/v1/reports"): EVERYONE,
     ("GET", "/v1/reports/{report_id}"): EVERYONE,
     ("GET", "/v1/reports/{report_id}/document"): EVERYONE,
+    ("POST", "/v1/intents"): {Role.OPERATIONS_PLANNER},
+    ("PUT", "/v1/intents/{intent_id}"): {Role.OPERATIONS_PLANNER},
+    ("POST", "/v1/intents/{intent_id}/end"): {Role.OPERATIONS_PLANNER},
+    ("POST", "/v1/intents/area"): MISSION | {Role.OPERATIONS_PLANNER},
+    ("GET", "/v1/intents"): MISSION | {Role.OPERATIONS_PLANNER},
+    ("GET", "/v1/intents/{intent_id}"): MISSION | {Role.OPERATIONS_PLANNER},
+    ("POST", "/v1/tracks"): {Role.MONITOR, Role.OPERATIONS_PLANNER},
+    ("GET", "/v1/tracks"): MISSION | {Role.OPERATIONS_PLANNER},
+    ("GET", "/v1/tracks/conflicts"): MISSION | {Role.OPERATIONS_PLANNER},
+    ("GET", "/v1/tracks/incursions"): MISSION | {Role.OPERATIONS_PLANNER},
 }
 
 
@@ -134,6 +144,12 @@ def _call(client: httpx.Client, method: str, path: str, service: Service) -> htt
     if (method, path) == ("POST", "/v1/observations"):
         return client.post(path, json=[_observation()],
                            headers={"Idempotency-Key": uuid.uuid4().hex})
+    if "/v1/intents" in path and method != "GET":
+        return _intent_call(client, method, path)
+    if (method, path) == ("POST", "/v1/tracks"):
+        state = {"id": "MATRIX", "t": datetime.now(UTC).isoformat(), "lat": 48.0, "lon": 30.0,
+                 "alt_m": 1000.0, "trk_deg": 0.0, "gs_mps": 100.0}
+        return client.post(path, json={"states": [state]})
     if path == "/v1/findings":
         return client.get(path, params={"agreement": service.app.state.services.agreements[0].id})
     if path.endswith("/inclusion"):
@@ -145,6 +161,25 @@ def _call(client: httpx.Client, method: str, path: str, service: Service) -> htt
         assert stored is not None
         return client.get(path.replace("{ledger_id}", stored.ledger_id))
     return client.request(method, concrete)
+
+
+def _intent_call(client: httpx.Client, method: str, path: str) -> httpx.Response:
+    """A valid intent request: a new plan (a fresh id each time, far from every zone and
+    from each other in time), or a change of an intent that does not exist (404)."""
+    hour = uuid.uuid4().int % 8000
+    start = datetime(2030, 1, 1, tzinfo=UTC) + timedelta(hours=2 * hour)
+    volume = {"circle": {"lon": 24.0, "lat": 49.8, "radius_m": 500.0}, "lower_m": 0.0,
+              "upper_m": 100.0, "start": start.isoformat(),
+              "end": (start + timedelta(minutes=30)).isoformat()}
+    plan = {"command": "matrix", "volumes": [volume]}
+    if path == "/v1/intents/area":
+        return client.post(path, json={"volumes": [volume]})
+    if path == "/v1/intents":
+        return client.post(path, json={**plan, "id": f"matrix-{uuid.uuid4().hex}"})
+    concrete = path.replace("{intent_id}", "matrix-none")
+    if method == "PUT":
+        return client.put(concrete, json={**plan, "version": 1})
+    return client.post(concrete, json={"version": 1})
 
 
 def _observation() -> dict[str, object]:

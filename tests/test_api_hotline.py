@@ -12,26 +12,16 @@ from typing import Any
 import httpx
 import pytest
 
-from api_helpers import RU, UA, Service, running_service
+from api_helpers import RU, UA, Clock, Service, running_service
 from ceasefire.domain import AuditEntry, IncidentState
 
 START = datetime(2026, 3, 1, 9, tzinfo=UTC)
 AFTER_MIN = 30
 
 
-class Clock:
-    """The service's `now`, moved by the tests."""
-
-    def __init__(self) -> None:
-        self.at = START
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture(scope="module")
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture(scope="module")

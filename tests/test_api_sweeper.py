@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api_helpers import UA, Service, running_service
+from api_helpers import UA, Clock, Service, running_service
 from ceasefire.api.sweeper import sweep_once
 from ceasefire.domain import IncidentState, Transition
 
@@ -17,17 +17,9 @@ START = datetime(2026, 3, 1, 9, tzinfo=UTC)
 AFTER_MIN = 30
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.at = START
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture(scope="module")
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture(scope="module")

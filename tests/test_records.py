@@ -8,7 +8,7 @@ expected bytes; add a new schema version instead (docs/records.md).
 import hashlib
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -40,6 +40,8 @@ from ceasefire.domain import (
     WeaponClass,
 )
 from ceasefire.domain.frozen import FrozenMap
+from ceasefire.domain.intent import Circle, IntentState, OperationalIntent, Volume4D
+from ceasefire.domain.intent_record import IntentRecord
 from ceasefire.ledger.canonical import canonical_json
 from ceasefire.records import Record, RecordFormatError, decode, encode
 
@@ -271,17 +273,37 @@ MESSAGE = Message(
     text="Verified violation of clause scope",
     incident_id="inc-1",
 )
+INTENT = IntentRecord(
+    OperationalIntent(
+        id="op-7",
+        command="1st Air Wing",
+        nation="Nation A",
+        mandate="force-protection",
+        priority=3,
+        state=IntentState.ACTIVATED,
+        volumes=(
+            Volume4D(((24.0, 49.8), (24.1, 49.8), (24.1, 49.9)), 0.0, 1500.5, T0, T1),
+            Volume4D(Circle(24.2, 49.85, 2500.0), 100.0, 900.0, T0, T1),
+        ),
+        version=2,
+        off_nominal_volumes=(Volume4D(Circle(24.3, 49.9, 5000.0), 0.0, 3000.0, T0, T1),),
+    ),
+    recorded_at=T1,
+    recorded_by="planner",
+)
 GOLDEN_V2: list[tuple[Record, str, int]] = [
     (INCIDENT_V2, "INCIDENT_V2", 2),
     (TRANSITION_V2, "TRANSITION_V2", 2),
     (CLOCK, "CLOCK", 1),
     (MESSAGE, "MESSAGE", 1),
+    (INTENT, "INTENT", 1),
 ]
 GOLDEN_V2_SHA256 = {
     "INCIDENT_V2": "1810343559d2b66cb37537edd9824b5db4dbcc48a159338c1ff56f45df445085",
     "TRANSITION_V2": "c708c2d42042cb59b22a5a7bdec9a11bed1bff3c712586fb14469de2c56cfa7a",
     "CLOCK": "77b4d8ceb4c87ee6e9dcc30c1c8e508bfd1d36986adc95fb0a9be91ee16242e5",
     "MESSAGE": "48ff0b64a7ed8160613f46a0d9e9ed595d6fbbf008d0ce4fb26ceb9b7b0a124e",
+    "INTENT": "9140f3c612fc80a087bb91bc88a0444bdf5d15aa5ac4c3d7d43a57a77d569bca",
 }
 
 
@@ -303,3 +325,14 @@ def test_schema_1_refuses_what_it_cannot_hold() -> None:
 def test_version_1_records_stay_readable() -> None:
     assert decode(encode(INCIDENT, schema=1).data) == INCIDENT
     assert decode(encode(TRANSITION, schema=1).data) == TRANSITION
+
+
+def test_an_intent_is_written_in_utc_whatever_its_offset() -> None:
+    """One instant has one spelling, so the same plan sent with another offset is the same
+    record (and the same ledger id), not a correction."""
+    kyiv = timezone(timedelta(hours=3))
+    shifted = replace(INTENT, recorded_at=T1.astimezone(kyiv), intent=replace(
+        INTENT.intent, volumes=tuple(replace(v, start=v.start.astimezone(kyiv))
+                                     for v in INTENT.intent.volumes)))
+    assert encode(shifted).data == encode(INTENT).data
+    assert b"+03:00" not in encode(shifted).data

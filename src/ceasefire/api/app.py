@@ -24,7 +24,9 @@ from ceasefire.api.auth import public_paths
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.gate import GateMiddleware
 from ceasefire.api.idempotency import IdempotencyKeys
+from ceasefire.api.intent_desk import IntentDesk, agreement_constraints
 from ceasefire.api.limits import RateLimiter
+from ceasefire.api.live_picture import LivePicture
 from ceasefire.api.openapi import error_responses, install_openapi
 from ceasefire.api.problems import install_problem_handlers
 from ceasefire.api.routes import (
@@ -32,10 +34,12 @@ from ceasefire.api.routes import (
     findings,
     hotline,
     incidents,
+    intents,
     ledger,
     meta,
     observations,
     reports,
+    tracks,
 )
 from ceasefire.api.services import Services
 from ceasefire.api.submissions import ObservationIn
@@ -83,14 +87,20 @@ def create_app(
         responses=error_responses(),
     )
     install_openapi(app, [ObservationIn])
+    auditor = Auditor(store, now)
+    loaded = load_shipped_agreements() if agreements is None else agreements
+    constraints = tuple(agreement_constraints(loaded))
     app.state.services = Services(
         config=config,
         store=store,
         accounts=accounts,
-        auditor=Auditor(store, now),
+        auditor=auditor,
         now=now,
-        agreements=load_shipped_agreements() if agreements is None else agreements,
+        agreements=loaded,
         idempotency=IdempotencyKeys(config.idempotency_path),
+        constraints=constraints,
+        intents=IntentDesk.open(store, auditor, constraints),
+        tracks=LivePicture(),
     )
     app.state.internal_errors = 0
     install_problem_handlers(app)
@@ -102,6 +112,8 @@ def create_app(
     app.include_router(ledger.router)
     app.include_router(hotline.router)
     app.include_router(reports.router)
+    app.include_router(intents.router)
+    app.include_router(tracks.router)
     app.add_middleware(
         GateMiddleware,
         services=app.state.services,

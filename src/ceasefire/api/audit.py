@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ceasefire.api.roles import Principal
 from ceasefire.domain import AuditEntry, AuditOutcome
+from ceasefire.domain.errors import CeasefireError, ForbiddenError
 from ceasefire.store import Store
 
 
@@ -45,3 +46,12 @@ class Auditor:
         detail: str = "",
     ) -> None:
         self.store.add_records([entry(principal, action, target, outcome, self.now(), detail)])
+
+    def refused(
+        self, principal: Principal, action: str, target: str, error: CeasefireError
+    ) -> None:
+        """A request refused after it was authorised: `denied` when the refusal is about who
+        asks (403), `failed` otherwise (not found, conflict, invalid), with the reason."""
+        outcome = AuditOutcome.DENIED if isinstance(error, ForbiddenError) else (
+            AuditOutcome.FAILED)
+        self.record(principal, action, target, outcome, f"{error.code}: {error.detail}"[:500])

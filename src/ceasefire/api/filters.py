@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Query
 
 from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.domain.timeinterval import meets_window
@@ -88,3 +90,9 @@ def in_box(row: dict[str, Any], box: Box | None) -> bool:
 def meets(start: datetime, end: datetime, window: tuple[datetime, datetime] | None) -> bool:
     """Whether [start, end] meets `window` by the store's rule; no window, no filter."""
     return window is None or meets_window(start, end, *window)
+#: The query parameters every list shares, declared once (paging, time, area).
+After = Annotated[str | None, Query(max_length=400, description="Cursor: last key seen.")]
+PageLimit = Annotated[int, Query(ge=1, le=1000)]
+Start = Annotated[datetime | None, Query(description="Overlapping [start, end).")]
+End = Annotated[datetime | None, Query()]
+BBox = Annotated[str | None, Query(max_length=200, description="west,south,east,north")]

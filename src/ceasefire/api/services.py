@@ -14,6 +14,9 @@ from ceasefire.api.accounts import Accounts
 from ceasefire.api.audit import Auditor
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.idempotency import IdempotencyKeys
+from ceasefire.api.intent_desk import IntentDesk
+from ceasefire.api.live_picture import LivePicture
+from ceasefire.deconflict.constraints import AirspaceConstraint
 from ceasefire.domain.agreement import Agreement
 from ceasefire.store import Store
 
@@ -27,3 +30,7 @@ class Services:
     now: Callable[[], datetime]
     agreements: tuple[Agreement, ...]
     idempotency: IdempotencyKeys
+    constraints: tuple[AirspaceConstraint, ...]
+    """The loaded agreements' zones as deconfliction constraints (intents, incursions)."""
+    intents: IntentDesk
+    tracks: LivePicture

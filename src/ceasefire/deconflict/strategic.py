@@ -15,9 +15,9 @@ A submission is checked against every live intent and every agreement constraint
   the area is missing from that view or newer than seen, the submission is rejected as stale
   with exactly what was missed, and nothing changes.
 
-Intents live only in this object's memory, for one writer: nothing persists them yet (the
-`store` package keeps observations and findings, not intents), so a restart forgets every
-accepted intent and the CLI re-submits them from its input file on each run.
+Intents live in this object's memory, for one writer. The CLI re-submits them from its input
+file on each run; the HTTP service stores every accepted version as an ``intent`` record and,
+when it starts, puts the stored live intents back with `restore` (docs/service.md).
 """
 
 from __future__ import annotations
@@ -134,6 +134,21 @@ class StrategicDeconflictor:
         return ids
 
     # -- commands ------------------------------------------------------------------------
+    def restore(self, intent: OperationalIntent) -> None:
+        """Put back an intent decided earlier, at its version, without deciding it again
+        (a service restarting from its store, or undoing a change its store refused).
+        It replaces whatever is held under its id; an ended intent is not indexed."""
+        if intent.id in self._intents:
+            self._index.remove(intent.id)
+        self._intents[intent.id] = intent
+        if intent.state in LIVE_STATES:
+            self._index.add(intent.id, intent.occupied_volumes())
+
+    def forget(self, intent_id: str) -> None:
+        """Drop an intent from memory (one that ended, or whose storing failed)."""
+        if self._intents.pop(intent_id, None) is not None:
+            self._index.remove(intent_id)
+
     def submit(self, intent: OperationalIntent, seen: Mapping[str, int] | None = None) -> Decision:
         """Check and, if acceptable, store a new intent or a new version of an existing one.
 

@@ -22,6 +22,7 @@ class RecordKind(StrEnum):
     AUDIT = "audit"
     CLOCK = "clock"
     MESSAGE = "message"
+    INTENT = "intent"
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,11 +32,13 @@ from ceasefire.domain import (
     Transition,
 )
 from ceasefire.domain.errors import InvalidInputError, Problem
+from ceasefire.domain.intent_record import IntentRecord
 from ceasefire.ledger.canonical import CanonicalError, canonical_json
-from ceasefire.records import v1, v2, v3
+from ceasefire.records import v1, v2, v3, v4
 
 Record = (
     Observation | Finding | Incident | Transition | Report | AuditEntry | ResponseClock | Message
+    | IntentRecord
 )
 
 
@@ -64,6 +66,7 @@ CODECS: dict[tuple[RecordKind, int], Codec] = {
     (RecordKind.TRANSITION, 2): Codec(v2.dump_transition, v2.load_transition),
     (RecordKind.CLOCK, 1): Codec(v2.dump_clock, v2.load_clock),
     (RecordKind.MESSAGE, 1): Codec(v3.dump_message, v3.load_message),
+    (RecordKind.INTENT, 1): Codec(v4.dump_intent, v4.load_intent),
 }
 
 #: The version new records are written in.
@@ -76,6 +79,7 @@ CURRENT_SCHEMA: dict[RecordKind, int] = {
     RecordKind.AUDIT: 1,
     RecordKind.CLOCK: 1,
     RecordKind.MESSAGE: 1,
+    RecordKind.INTENT: 1,
 }
 
 _KIND_OF_TYPE: dict[type, RecordKind] = {
@@ -87,6 +91,7 @@ _KIND_OF_TYPE: dict[type, RecordKind] = {
     AuditEntry: RecordKind.AUDIT,
     ResponseClock: RecordKind.CLOCK,
     Message: RecordKind.MESSAGE,
+    IntentRecord: RecordKind.INTENT,
 }
 
 

@@ -41,6 +41,7 @@ from ceasefire.domain import (
     Transition,
 )
 from ceasefire.domain.errors import ConflictError, Problem
+from ceasefire.domain.intent_record import IntentRecord
 from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Verifier
 from ceasefire.records import Record, decode
@@ -259,6 +260,16 @@ class Store(Protocol):
 
     def reports(self, overlapping: tuple[datetime, datetime] | None = None) -> list[Report]:
         """Every published report (whose period meets `overlapping`, if given), by id."""
+        ...
+
+    def intent_page(
+        self,
+        overlapping: tuple[datetime, datetime] | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Page[IntentRecord]:
+        """At most `limit` current operational intents (every state, ended ones too) with
+        id > `after`, ordered by id; `overlapping` matches the span of their volumes."""
         ...
 
     def changes(self, since: int = 0, limit: int = 1000) -> Page[StoredRecord]:

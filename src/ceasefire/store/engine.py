@@ -30,6 +30,7 @@ from ceasefire.domain import (
     Transition,
 )
 from ceasefire.domain.errors import ConflictError, NotFoundError, Problem
+from ceasefire.domain.intent_record import IntentRecord
 from ceasefire.domain.timeinterval import meets_window
 from ceasefire.domain.workflow import CURRENT, SUPERSEDED
 from ceasefire.ledger.log import META_ORIGIN, Ledger
@@ -76,6 +77,11 @@ def index_columns(record: Record) -> tuple[str | None, ...]:
     if isinstance(record, Report):
         period = record.period
         return (None, utc_text(period.start), utc_text(period.end), None, None, None)
+    if isinstance(record, IntentRecord):
+        occupied = record.intent.volumes + record.intent.off_nominal_volumes
+        if occupied:  # the span of every volume it may occupy, nominal or not
+            start = utc_text(min(v.start for v in occupied))
+            return (None, start, utc_text(max(v.end for v in occupied)), None, None, None)
     return (None, None, None, None, None, None)
 
 
@@ -488,11 +494,22 @@ class RecordStore(ABC):
         after: str | None = None,
         limit: int = 100,
     ) -> Page[Incident]:
+        return self._timed_page(RecordKind.INCIDENT, Incident, overlapping, after, limit)
+
+    def _timed_page(
+        self,
+        kind: RecordKind,
+        cls: type[R],
+        overlapping: tuple[datetime, datetime] | None,
+        after: str | None,
+        limit: int,
+    ) -> Page[R]:
+        """A keyset page of current records of `kind` whose time span meets `overlapping`."""
         limit = max(1, min(limit, MAX_PAGE))
         with self._reading():
             query = ObservationQuery.of(None, overlapping)
-            bodies = self._current_bodies(RecordKind.INCIDENT, query, after, limit + 1)
-        items = [_decoded(body, Incident) for body in bodies[:limit]]
+            bodies = self._current_bodies(kind, query, after, limit + 1)
+        items = [_decoded(body, cls) for body in bodies[:limit]]
         return Page(items, items[-1].id if len(bodies) > limit else None)
 
     def transitions(self, subject: RecordRef) -> list[Transition]:
@@ -520,6 +537,14 @@ class RecordStore(ABC):
             query = ObservationQuery.of(None, overlapping)
             bodies = self._current_bodies(RecordKind.REPORT, query, None, None)
         return [_decoded(body, Report) for body in bodies]
+
+    def intent_page(
+        self,
+        overlapping: tuple[datetime, datetime] | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Page[IntentRecord]:
+        return self._timed_page(RecordKind.INTENT, IntentRecord, overlapping, after, limit)
 
     def findings(self, agreement_id: str) -> list[Finding]:
         with self._reading():

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import meets, time_window
+from ceasefire.api.filters import After, PageLimit, meets, time_window
 from ceasefire.api.models import AcknowledgeBody, ClockPage, ClockStatusView, TransitionView
 from ceasefire.api.paging import list_page
 from ceasefire.api.roles import Principal, Role
@@ -43,9 +43,8 @@ def list_clocks(
     track: Annotated[ClockTrack | None, Query()] = None,
     start: Annotated[datetime | None, Query(description="Clocks due after this.")] = None,
     end: Annotated[datetime | None, Query(description="Clocks started before this.")] = None,
-    after: Annotated[str | None, Query(max_length=600, description="Cursor: last id seen.")]
-    = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: After = None,
+    limit: PageLimit = 100,
 ) -> ClockPage:
     """The response clocks the caller may see (a party: those that notified it), by id,
     filtered by incident, state now, track and time (from start to deadline)."""

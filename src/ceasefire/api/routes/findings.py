@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from ceasefire.api.auth import allow
+from ceasefire.api.filters import After, PageLimit
 from ceasefire.api.models import FindingPage
 from ceasefire.api.paging import filtered_page
 from ceasefire.api.roles import MISSION_ROLES, Principal, Role
@@ -55,9 +56,8 @@ def list_findings(
     principal: Annotated[Principal, Depends(READERS)],
     agreement: Annotated[str, Query(min_length=1, max_length=200, description="Agreement id.")],
     verdict: Annotated[Verdict | None, Query()] = None,
-    after: Annotated[str | None, Query(max_length=600, description="Cursor: last id seen.")]
-    = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: After = None,
+    limit: PageLimit = 100,
 ) -> FindingPage:
     """The agreement's current findings by id that the caller may see, of one verdict if
     asked."""

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import meets, time_window
+from ceasefire.api.filters import After, PageLimit, meets, time_window
 from ceasefire.api.models import MessageBody, MessagePage, MessageView
 from ceasefire.api.paging import list_page
 from ceasefire.api.roles import OrgKind, Principal, Role
@@ -175,9 +175,8 @@ def list_messages(
     incident: Annotated[str | None, Query(max_length=200, description="Incident id.")] = None,
     start: Annotated[datetime | None, Query(description="Sent at or after this.")] = None,
     end: Annotated[datetime | None, Query(description="Sent before this.")] = None,
-    after: Annotated[str | None, Query(max_length=600, description="Cursor: last id seen.")]
-    = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: After = None,
+    limit: PageLimit = 100,
 ) -> MessagePage:
     """The messages the caller's side sent or received, by id, filtered by kind, state (as
     it stood before this fetch), incident and time sent; fetching a page delivers it."""

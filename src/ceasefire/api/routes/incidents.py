@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import in_box, parse_bbox, time_window
+from ceasefire.api.filters import After, PageLimit, in_box, parse_bbox, time_window
 from ceasefire.api.models import Decision, IncidentDetail, IncidentPage, TransitionBody
 from ceasefire.api.paging import filtered_page
 from ceasefire.api.roles import Principal, Role
@@ -55,9 +55,8 @@ def _audit_read(services: Services, principal: Principal, action: str, target: s
 def list_incidents(
     request: Request,
     principal: Annotated[Principal, Depends(READERS)],
-    after: Annotated[str | None, Query(max_length=200, description="Cursor: last id seen.")]
-    = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: After = None,
+    limit: PageLimit = 100,
     start: Annotated[datetime | None, Query(description="Overlapping [start, end).")] = None,
     end: Annotated[datetime | None, Query()] = None,
     state: Annotated[IncidentState | None, Query()] = None,

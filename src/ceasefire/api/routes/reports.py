@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ceasefire.api.auth import allow
-from ceasefire.api.filters import time_window
+from ceasefire.api.filters import After, PageLimit, time_window
 from ceasefire.api.models import ReportPage, ReportView
 from ceasefire.api.paging import list_page
 from ceasefire.api.report_documents import ReportDocuments
@@ -174,9 +174,8 @@ def list_reports(
     principal: Annotated[Principal, Depends(READERS)],
     start: Annotated[datetime | None, Query(description="Periods ending after this.")] = None,
     end: Annotated[datetime | None, Query(description="Periods starting before this.")] = None,
-    after: Annotated[str | None, Query(max_length=200, description="Cursor: last id seen.")]
-    = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: After = None,
+    limit: PageLimit = 100,
 ) -> ReportPage:
     """Published reports whose period meets [start, end), by id."""
     services = _services(request)
