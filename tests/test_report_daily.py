@@ -47,6 +47,9 @@ DAY = date(2025, 12, 26)
 PREVIOUS = date(2025, 12, 25)
 ORIGIN = "test.daily/ledger"
 
+#: The raw bulletin rows counted on each day, as tests/daily_raw.py reads them.
+Raw = dict[date, list[RawRow]]
+
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext) is not installed")
 
@@ -155,13 +158,13 @@ def table_with(tables: list[list[tuple[str, ...]]], header: tuple[str, ...]) -> 
 
 
 @pytest.fixture(scope="module")
-def raw(bulletins_csv: Path) -> dict[date, list[RawRow]]:
+def raw(bulletins_csv: Path) -> Raw:
     rows = raw_rows(bulletins_csv, {DAY, PREVIOUS})
     assert {r.model for r in rows} <= set(MODEL_KIND), "a model the test cannot classify"
     return {d: [r for r in rows if r.day == d] for d in (DAY, PREVIOUS)}
 
 
-def test_pdf_carries_every_number_of_the_day(db: Path, tmp_path: Path, raw) -> None:
+def test_pdf_carries_every_number_of_the_day(db: Path, tmp_path: Path, raw: Raw) -> None:
     code, output = run_report(db, tmp_path / "out")
     assert code == 0, output
     pdf = tmp_path / "out" / f"ceasefire-{DAY}.pdf"
@@ -201,7 +204,7 @@ def test_pdf_carries_every_number_of_the_day(db: Path, tmp_path: Path, raw) -> N
     assert "Incidentsonthegroundcannotbereportedforthisday" in flat
 
 
-def test_html_tables_are_the_raw_rows(db: Path, tmp_path: Path, raw) -> None:
+def test_html_tables_are_the_raw_rows(db: Path, tmp_path: Path, raw: Raw) -> None:
     code, output = run_report(db, tmp_path / "out")
     assert code == 0, output
     tables = html_tables(tmp_path / "out" / f"ceasefire-{DAY}.html")
@@ -222,7 +225,7 @@ def test_html_tables_are_the_raw_rows(db: Path, tmp_path: Path, raw) -> None:
     }
 
 
-def test_violations_follow_the_agreement_window(db: Path, tmp_path: Path, raw) -> None:
+def test_violations_follow_the_agreement_window(db: Path, tmp_path: Path, raw: Raw) -> None:
     """Christmas truce 2025: 24 Dec 00:00 to 27 Dec 00:00 Kyiv. A headquarters launch report
     of an act of force wholly inside is a violation; the regional tally of the same night is
     supporting evidence (not counted again)."""

@@ -23,6 +23,7 @@ matplotlib.use("Agg")  # no display, no GUI toolkit: the report runs on servers 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon
+from matplotlib.ticker import MaxNLocator
 
 from ceasefire.geo.regions import units_named
 from ceasefire.report.daily.facts import Compared, PlacedIncident, StrikeTotal
@@ -123,8 +124,10 @@ def _paired_bars(
     if horizontal:
         axes.set_yticks(middle, names, fontsize=7)
         axes.invert_yaxis()
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of rows and weapons
     else:
         axes.set_xticks(middle, names, fontsize=7)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(fontsize=7)
     figure.tight_layout()
     return _png(figure)
