@@ -108,26 +108,18 @@ def draw_map(
     return _png(figure)
 
 
-def _paired_bars(
-    names: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], horizontal: bool
-) -> bytes:
+def _paired_bars(names: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> bytes:
+    """Horizontal bars, one group per name and one bar per series (names stay readable)."""
     count = len(series)
     height = 0.8 / max(count, 1)
     figure, axes = plt.subplots(figsize=(8, max(2.2, 0.35 * len(names) * count + 1.0)))
     for index, (label, values) in enumerate(series):
         offsets = [i + index * height for i in range(len(names))]
-        if horizontal:
-            axes.barh(offsets, values, height=height, label=label)
-        else:
-            axes.bar(offsets, values, width=height, label=label)
+        axes.barh(offsets, values, height=height, label=label)
     middle = [i + height * (count - 1) / 2 for i in range(len(names))]
-    if horizontal:
-        axes.set_yticks(middle, names, fontsize=7)
-        axes.invert_yaxis()
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of rows and weapons
-    else:
-        axes.set_xticks(middle, names, fontsize=7)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_yticks(middle, names, fontsize=7)
+    axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of rows and weapons
     axes.legend(fontsize=7)
     figure.tight_layout()
     return _png(figure)
@@ -144,7 +136,6 @@ def strikes_chart(totals: Sequence[StrikeTotal], labels: Mapping[str, str]) -> b
             (f"{labels['destroyed']} ({labels['previous']})",
              [t.previous_destroyed for t in totals]),
         ],
-        horizontal=True,
     )
 
 
@@ -160,5 +151,4 @@ def categories_chart(by_place: Sequence[Compared], labels: Mapping[str, str]) ->
         names,
         [(labels["day"], [day[n] for n in names]),
          (labels["previous"], [previous[n] for n in names])],
-        horizontal=True,
     )
