@@ -6,15 +6,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from ceasefire.report.daily.document import (
-    Block,
-    Bullets,
-    Document,
-    Figure,
-    Heading,
-    Paragraph,
-    Table,
-)
+from ceasefire.report.daily import document as doc
 
 STYLE = """
 body { font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
@@ -31,28 +23,28 @@ img { max-width: 100%; }
 """
 
 
-def _block(block: Block) -> str:
+def _block(block: doc.Block) -> str:
     match block:
-        case Heading(text, level):
+        case doc.Heading(text, level):
             return f"<h{level}>{escape(text)}</h{level}>"
-        case Paragraph(text):
+        case doc.Paragraph(text):
             return f"<p>{escape(text)}</p>"
-        case Bullets(items):
+        case doc.Bullets(items):
             return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
-        case Table(header, rows):
+        case doc.Table(header, rows):
             head = "".join(f"<th>{escape(h)}</th>" for h in header)
             body = "".join(
                 "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
             )
             return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        case Figure(png, caption, _):
+        case doc.Figure(png, caption, _):
             data = base64.b64encode(png).decode("ascii")
             return (f'<figure><img src="data:image/png;base64,{data}" alt="{escape(caption)}">'
                     f"<figcaption>{escape(caption)}</figcaption></figure>")
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover - Block is closed
 
 
-def render_html(document: Document) -> bytes:
+def render_html(document: doc.Document) -> bytes:
     """The document as UTF-8 HTML bytes."""
     body = "\n".join(_block(b) for b in document.blocks)
     return (

@@ -31,15 +31,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as PdfParagraph
 
-from ceasefire.report.daily.document import (
-    Block,
-    Bullets,
-    Document,
-    Figure,
-    Heading,
-    Paragraph,
-    Table,
-)
+from ceasefire.report.daily import document as doc
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -98,23 +90,23 @@ def _figure(png: bytes, caption: str, width_cm: float) -> Flowable:
     return KeepTogether([image, _text(caption, CAPTION)])
 
 
-def _flowables(block: Block) -> list[Flowable]:
+def _flowables(block: doc.Block) -> list[Flowable]:
     match block:
-        case Heading(text, level):
+        case doc.Heading(text, level):
             return [_text(text, HEADINGS[level])]
-        case Paragraph(text):
+        case doc.Paragraph(text):
             return [_text(text, BODY)]
-        case Bullets(items):
+        case doc.Bullets(items):
             return [ListFlowable([ListItem(_text(i, BODY)) for i in items], bulletType="bullet",
                                  bulletFontName=FONT, start="\u2022")]
-        case Table(header, rows):
+        case doc.Table(header, rows):
             return [_table(header, rows), Spacer(1, 4)]
-        case Figure(png, caption, width_cm):
+        case doc.Figure(png, caption, width_cm):
             return [_figure(png, caption, width_cm)]
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover - Block is closed
 
 
-def render_pdf(document: Document) -> bytes:
+def render_pdf(document: doc.Document) -> bytes:
     """The document as PDF bytes (fixed metadata dates: `invariant`, so the bytes depend on
     the content only)."""
     _register_fonts()
