@@ -335,6 +335,17 @@ def test_unwritable_out_is_a_usage_error(db: Path, tmp_path: Path) -> None:
     assert _ledger_size(db) == size_before
 
 
+def test_another_logs_key_is_refused_before_writing(db: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.key"
+    write_secret(other, Signer.generate("someone.else/log").skey())
+    size_before = _ledger_size(db)
+    code, output = run_report(db, tmp_path / "out", "--key", str(other))
+    assert code == 4
+    assert "not the key of this log" in output
+    assert list((tmp_path / "out").iterdir()) == []
+    assert _ledger_size(db) == size_before
+
+
 def test_unknown_edition_is_a_usage_error(db: Path, tmp_path: Path) -> None:
     code, output = run_report(db, tmp_path / "out", "--lang", "fr")
     assert code == 2

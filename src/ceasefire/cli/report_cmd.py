@@ -13,7 +13,7 @@ from ceasefire.cli.errors import exits_on_error
 from ceasefire.cli.ledger import read_signer
 from ceasefire.cli.options import output_error, write_atomically
 from ceasefire.cli.stores import DEFAULT_DB, existing_store
-from ceasefire.domain.errors import UsageError
+from ceasefire.domain.errors import InvalidInputError, UsageError
 from ceasefire.report.daily.build import DailyReport, build_daily
 from ceasefire.report.daily.period import ReportDay, parse_report_date
 from ceasefire.report.daily.record import checkpoint_text, record_reports, require_ledger
@@ -77,6 +77,11 @@ def daily(
     store = existing_store(db)
     try:
         ledger = require_ledger(store)
+        if signer is not None and signer.verifier() != ledger.log_key:
+            raise InvalidInputError(
+                f"--key {key}: not the key of this log ({ledger.origin}, public key "
+                f"{ledger.log_key.vkey()}); nothing was written"
+            )
         report = build_daily(store, day, lang, datetime.now(UTC), agreement)
         ledger_ids = publish(store, report, out)
         checkpoint = checkpoint_text(ledger, signer)
