@@ -12,6 +12,7 @@ from ceasefire.cli.errors import exits_on_error
 from ceasefire.cli.fuse_cmd import fuse
 from ceasefire.cli.incidents_cmd import app as incidents_app
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
+from ceasefire.cli.report_cmd import app as report_app
 from ceasefire.cli.review_cmd import clocks_app, review_app
 from ceasefire.cli.service_cmd import audit, orgs_app, serve, users_app
 from ceasefire.cli.verify_cmd import verify
@@ -32,6 +33,7 @@ app.add_typer(clocks_app, name="clocks")
 app.add_typer(witness_cli.app, name="witness")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(report_app, name="report")
 app.command()(exits_on_error(demo))
 app.command()(exits_on_error(verify))
 app.command()(exits_on_error(fuse))
