@@ -21,7 +21,9 @@ from ceasefire.api.audit import Auditor
 from ceasefire.api.auth import public_paths
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.gate import GateMiddleware
+from ceasefire.api.group_commit import GroupCommitter
 from ceasefire.api.idempotency import IdempotencyKeys
+from ceasefire.api.intake import Intake
 from ceasefire.api.limits import RateLimiter
 from ceasefire.api.openapi import error_responses, install_openapi
 from ceasefire.api.problems import install_problem_handlers
@@ -63,6 +65,7 @@ def create_app(
         responses=error_responses(),
     )
     install_openapi(app, [ObservationIn])
+    keys = IdempotencyKeys(config.idempotency_path)
     app.state.services = Services(
         config=config,
         store=store,
@@ -70,7 +73,8 @@ def create_app(
         auditor=Auditor(store, now),
         now=now,
         agreements=load_shipped_agreements() if agreements is None else agreements,
-        idempotency=IdempotencyKeys(config.idempotency_path),
+        idempotency=keys,
+        intake=Intake(GroupCommitter(store), keys),
     )
     app.state.internal_errors = 0
     install_problem_handlers(app)

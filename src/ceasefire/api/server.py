@@ -22,6 +22,7 @@ def serve(config: ServiceConfig, host: str, port: int) -> None:
         try:
             uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
         finally:
+            app.state.services.intake.close()  # the writer finishes what it was given
             app.state.services.idempotency.close()
     finally:
         accounts.close()

@@ -14,6 +14,7 @@ from ceasefire.api.accounts import Accounts
 from ceasefire.api.audit import Auditor
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.idempotency import IdempotencyKeys
+from ceasefire.api.intake import Intake
 from ceasefire.domain.agreement import Agreement
 from ceasefire.store import Store
 
@@ -27,3 +28,5 @@ class Services:
     now: Callable[[], datetime]
     agreements: tuple[Agreement, ...]
     idempotency: IdempotencyKeys
+    #: Submissions go through its single writer (group commit, docs/service.md).
+    intake: Intake

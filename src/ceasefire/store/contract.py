@@ -126,6 +126,11 @@ class Store(Protocol):
         """Group the writes inside the block into one transaction (store and ledger)."""
         ...
 
+    def group_of_work(self) -> AbstractContextManager[None]:
+        """An outermost unit of work whose nested units (savepoints: one may fail alone) log
+        to the ledger in one append at its end; a single writer's group commit."""
+        ...
+
     def add_observations(self, observations: Sequence[Observation]) -> AddResult:
         """Store new observations; identical ones already stored are counted, not duplicated."""
         ...
