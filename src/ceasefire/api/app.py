@@ -66,15 +66,16 @@ def create_app(
     )
     install_openapi(app, [ObservationIn])
     keys = IdempotencyKeys(config.idempotency_path)
+    committer = GroupCommitter(store)
     app.state.services = Services(
         config=config,
         store=store,
         accounts=accounts,
-        auditor=Auditor(store, now),
+        auditor=Auditor(store, now, committer),
         now=now,
         agreements=load_shipped_agreements() if agreements is None else agreements,
         idempotency=keys,
-        intake=Intake(GroupCommitter(store), keys),
+        intake=Intake(committer, keys),
     )
     app.state.internal_errors = 0
     install_problem_handlers(app)

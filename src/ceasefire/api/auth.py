@@ -11,7 +11,7 @@ cannot tell which; a valid token of the wrong role is 403, and that refusal is a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -42,7 +42,7 @@ async def current_principal(
     return principal
 
 
-def allow(*roles: Role) -> Callable[..., Principal]:
+def allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that admits the listed roles and refuses (403, audited) every other."""
     allowed = frozenset(roles)
     if not allowed:

@@ -49,7 +49,7 @@ class GroupCommitter:
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
-        self._closed = False
+        self._closed = False  # set once by `close`, read by others: a plain flag suffices
         #: Called in the writer after each group, with whether it committed (its work done).
         self.after_commit: list[Callable[[bool], None]] = []
         #: Groups committed and requests in them: for tests and the benchmark's notes.
@@ -66,9 +66,9 @@ class GroupCommitter:
         self._queue.put(job)
         return job.future
 
-    def in_writer(self) -> bool:
-        """Whether the calling thread is the writer (work that writes more does it inline)."""
-        return self._thread is not None and threading.current_thread() is self._thread
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
         """Finish what was submitted, then stop the writer."""
@@ -131,7 +131,7 @@ class GroupCommitter:
         self.groups += committed
         self.jobs += len(jobs) if committed else 0
         for job in jobs:
-            error = failure or job.error
+            error = job.error or failure
             if error is not None:
                 job.future.set_exception(error)
             else:

@@ -89,6 +89,8 @@ class RecordStore(ABC):
         self._reader: Ledger | None = None
         #: Inside `group_of_work`: the ledger entries its units logged, appended at its end.
         self._gathered: dict[str, bytes] | None = None
+        #: Per thread: how many units of work it has open (`in_unit_of_work`).
+        self._uow_depth = threading.local()
 
     # -- what a backend provides ------------------------------------------------------
 
@@ -176,6 +178,8 @@ class RecordStore(ABC):
         """One transaction for the store and the ledger; nested blocks become savepoints."""
         with self._write_lock:
             mark = None if self._gathered is None else len(self._gathered)
+            depth: int = getattr(self._uow_depth, "depth", 0)
+            self._uow_depth.depth = depth + 1
             try:
                 with self._transaction() as outermost:
                     if outermost:
@@ -188,6 +192,11 @@ class RecordStore(ABC):
                 if self._writer is not None:
                     self._writer.reset()  # its cached size and tiles may be rolled back
                 raise
+            finally:
+                self._uow_depth.depth = depth
+
+    def in_unit_of_work(self) -> bool:
+        return getattr(self._uow_depth, "depth", 0) > 0
 
     @contextmanager
     def group_of_work(self) -> Iterator[None]:
