@@ -67,6 +67,8 @@ class Result:
     p99_ms: float
     client_cpu_s: float
     server_cpu_s: float
+    #: Server CPU per answered request: what the machine's other load cannot change much.
+    server_cpu_ms_per_request: float
 
 
 def free_port() -> int:
@@ -138,6 +140,7 @@ def summarise(name: str, tally: Tally, server_cpu: float) -> Result:
         p99_ms=round(percentile(tally.latencies_ms, 99), 2),
         client_cpu_s=round(tally.cpu_s, 2),
         server_cpu_s=round(server_cpu, 2),
+        server_cpu_ms_per_request=round(1000 * server_cpu / max(1, tally.ok), 3),
     )
 
 
@@ -253,13 +256,14 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
 
 def print_report(report: dict[str, Any]) -> None:
     print("| phase | ok requests | refused / errors | obs accepted | s | req/s | obs/s |"
-          " p50 ms | p99 ms | client CPU s | server CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          " p50 ms | p99 ms | client CPU s | server CPU s | server CPU ms/request |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in report["results"]:
         bad = {**{str(k): v for k, v in r["refused"].items()}, **r["errors"]} or "-"
         print(f"| {r['phase']} | {r['requests_ok']} | {bad} | {r['observations_accepted']} |"
               f" {r['seconds']} | {r['per_second']} | {r['observations_per_second']} |"
-              f" {r['p50_ms']} | {r['p99_ms']} | {r['client_cpu_s']} | {r['server_cpu_s']} |")
+              f" {r['p50_ms']} | {r['p99_ms']} | {r['client_cpu_s']} | {r['server_cpu_s']} |"
+              f" {r['server_cpu_ms_per_request']} |")
     s = report["stored"]
     print(f"\naccepted observations (201 answers): {report['accepted_observations']}")
     print(f"stored: {s['current']} current, {s['versions']} versions of {s['distinct_ids']} ids;"
