@@ -118,11 +118,11 @@ class GroupCommitter:
                     try:
                         with self.store.unit_of_work():
                             job.value = job.work()
-                    except Exception as exc:  # this request's own error; the others go on
+                    except BaseException as exc:  # this request's own; the others go on
                         job.error = exc
             committed = True
-        except Exception as exc:  # the group did not commit: nothing of it is stored
-            failure = exc
+        except BaseException as exc:  # the group did not commit: nothing of it is stored
+            failure = exc  # (BaseException too: a request must never wait for ever)
         try:
             for hook in self.after_commit:
                 hook(committed)

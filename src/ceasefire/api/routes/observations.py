@@ -7,6 +7,8 @@ the token (``reported_by`` = the caller's organisation), never from the body.
 
 A 422 or 409 is not remembered under the key: nothing was stored, so the client may fix the
 body and send it again, under a new key (the old key stays free only until it succeeds).
+The body is validated before its key is looked up (by the group committer's writer,
+`ceasefire.api.intake`), so a malformed body is 422 even under a key used before.
 """
 
 from __future__ import annotations
