@@ -30,7 +30,7 @@ from ceasefire.ledger.log import Ledger
 from ceasefire.ledger.note import Signer
 from ceasefire.ledger.storage import StorageError
 from ceasefire.records import encode
-from ceasefire.store import SqliteStore
+from ceasefire.store import SqliteStore, Store
 from ceasefire.store.audit import audit
 
 
@@ -49,13 +49,13 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
         opened.close()
 
 
-def _ledger(store: SqliteStore) -> Ledger:
+def _ledger(store: Store) -> Ledger:
     ledger = store.ledger()
     assert ledger is not None
     return ledger
 
 
-def _clean(store: SqliteStore) -> None:
+def _clean(store: Store) -> None:
     report = audit(store)
     assert report.ok, report.problems
 
@@ -189,7 +189,7 @@ def _item(n: int) -> dict[str, Any]:
 
 
 def test_fifty_concurrent_submissions_are_each_stored_once(service: Service) -> None:
-    observed, size = service.store.count_observations(), _ledger_of(service).size
+    observed, size = service.store.count_observations(), _ledger(service.store).size
 
     def send(n: int) -> tuple[int, dict[str, Any]]:
         with service.as_user("monitor") as monitor:
@@ -204,15 +204,8 @@ def test_fifty_concurrent_submissions_are_each_stored_once(service: Service) -> 
                                                              for n in range(50))
     assert all(a["added"] == 1 for _, a in answers)
     assert service.store.count_observations() == observed + 50
-    assert _ledger_of(service).size == size + 100  # fifty observations, fifty audit entries
-    report = audit(service.store)
-    assert report.ok, report.problems
-
-
-def _ledger_of(service: Service) -> Ledger:
-    ledger = service.store.ledger()
-    assert ledger is not None
-    return ledger
+    assert _ledger(service.store).size == size + 100  # fifty observations, fifty audit entries
+    _clean(service.store)
 
 
 def test_an_audit_entry_outside_a_unit_of_work_is_written_by_the_writer(
