@@ -102,7 +102,7 @@ def create_app(
         now=now,
         agreements=loaded,
         idempotency=keys,
-        intake=Intake(committer, keys),
+        intake=Intake(committer, keys, now),
         constraints=constraints,
         intents=IntentDesk.open(store, auditor, constraints),
         tracks=LivePicture(),

@@ -24,6 +24,7 @@ import sqlite3
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 _SCHEMA = """
@@ -33,9 +34,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
     digest TEXT NOT NULL,
     status INTEGER NOT NULL,
     body TEXT NOT NULL,
+    remembered_at REAL NOT NULL DEFAULT 0,
     PRIMARY KEY (user, key)
 );
 """
+#: A keys file written before keys were dated gains the column; its old keys count as dated
+#: at the epoch, so the first sweep prunes them (they are older than any retention anyway).
+_DATED = "ALTER TABLE idempotency ADD COLUMN remembered_at REAL NOT NULL DEFAULT 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,9 @@ class IdempotencyKeys:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(idempotency)")}
+        if "remembered_at" not in columns:
+            self._db.execute(_DATED)
         self.lock = threading.Lock()
 
     def find(self, user: str, key: str) -> Remembered | None:
@@ -68,20 +76,35 @@ class IdempotencyKeys:
             ).fetchone()
         return None if row is None else Remembered(row[0], row[1], row[2])
 
-    def remember_many(self, answers: Mapping[tuple[str, str], Remembered]) -> None:
-        """Remember a committed group's answers, by (user, key), in one transaction."""
+    def remember_many(
+        self, answers: Mapping[tuple[str, str], Remembered], at: datetime | None = None
+    ) -> None:
+        """Remember a committed group's answers, by (user, key), in one transaction, dated
+        `at` (now by default) for `prune`."""
+        stamp = (at or datetime.now(UTC)).timestamp()
         with self.lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(
-                    "INSERT INTO idempotency (user, key, digest, status, body)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    [(user, key, a.digest, a.status, a.body) for (user, key), a in answers.items()],
+                    "INSERT INTO idempotency (user, key, digest, status, body, remembered_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [(user, key, a.digest, a.status, a.body, stamp)
+                     for (user, key), a in answers.items()],
                 )
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    def prune(self, before: datetime) -> int:
+        """Forget the keys remembered before `before`; returns how many. A retry that comes
+        later runs again: the store counts what it already holds as present, so nothing is
+        doubled, but the answer says "already present" rather than repeating the first one."""
+        with self.lock:
+            cursor = self._db.execute(
+                "DELETE FROM idempotency WHERE remembered_at < ?", (before.timestamp(),)
+            )
+        return cursor.rowcount
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM idempotency").fetchone()[0])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import datetime
 
 from ceasefire.api.group_commit import GroupCommitter
 from ceasefire.api.idempotency import IdempotencyKeys, Remembered
@@ -25,9 +26,16 @@ from ceasefire.domain.errors import ConflictError
 class Intake:
     """Idempotent writes: `submit` runs `execute` at most once per (user, key)."""
 
-    def __init__(self, committer: GroupCommitter, keys: IdempotencyKeys) -> None:
+    def __init__(
+        self,
+        committer: GroupCommitter,
+        keys: IdempotencyKeys,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         self.committer = committer
         self.keys = keys
+        #: The service's clock, so keys are dated as the sweep that prunes them reads time.
+        self.now = now
         #: Answers of the group being committed, by (user, key); only the writer touches it.
         self._held: dict[tuple[str, str], Remembered] = {}
         committer.after_commit.append(self._settle)
@@ -56,7 +64,7 @@ class Intake:
     def _settle(self, committed: bool) -> None:
         held, self._held = self._held, {}
         if committed and held:
-            self.keys.remember_many(held)
+            self.keys.remember_many(held, None if self.now is None else self.now())
 
     def close(self) -> None:
         self.committer.close()
