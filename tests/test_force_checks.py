@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ceasefire.force.checks import check_all, check_intent
+from ceasefire.force.checks import ForceIntent, check_all, check_intent
 from ceasefire.force.intents import parse_force_intents
 from ceasefire.force.model import Task
 from ceasefire.safe_files import InputKind, load_yaml
@@ -114,24 +114,16 @@ def test_a_transfer_of_authority_changes_who_answers_at_that_minute() -> None:
     assert refusal.clause == "command"
     assert "under national command only; national command gb-contingent" in refusal.reason
     assert "gb-typhoon-natcom" in refusal.reason
+
     # Before the transfer the national contingent may direct its jets, after it no longer can.
-    national = operation(
-        "n",
-        ("gb-typhoon-1",),
-        Task.AIR_POLICING,
-        command="gb-contingent",
-        start=GB_TOA - timedelta(hours=2),
-        hours=2,
-    )
-    assert check_intent(force, national).accepted
-    late = operation(
-        "n2",
-        ("gb-typhoon-1",),
-        Task.AIR_POLICING,
-        command="gb-contingent",
-        start=GB_TOA - timedelta(hours=1),
-        hours=2,
-    )
+    def national(hours_before: int) -> ForceIntent:
+        start = GB_TOA - timedelta(hours=hours_before)
+        return operation(
+            "n", ("gb-typhoon-1",), Task.AIR_POLICING, command="gb-contingent", start=start, hours=2
+        )
+
+    assert check_intent(force, national(2)).accepted
+    late = national(1)
     assert [r.clause for r in check_intent(force, late).refusals] == ["command"]
 
 

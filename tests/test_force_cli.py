@@ -47,7 +47,7 @@ def test_check_exits_0_when_all_are_accepted_and_4_on_a_record_it_cannot_check(
     bad.write_text(json.dumps(bad_items))
     result = RUN.invoke(app, ["force", "check", "--intents", str(bad)])
     assert result.exit_code == 4
-    assert "[1] op-tr-mcm-odesa: ceasefire.task: ceasefire.task 'peacekeeping' is not one of" in (
+    assert "[1] op-tr-mcm-odesa: ceasefire.task: 'peacekeeping' is not one of" in (
         result.stderr
     )
     assert "1 accepted, 0 refused" in result.stdout

@@ -49,13 +49,13 @@ def parse_force_intents(
         mandates = _names(ext, "mandates")
         task = ext.get("task")
         if units is None or not units:
-            reason = "ceasefire.units must be a non-empty list of unit ids"
+            reason = "must be a non-empty list of unit ids"
             problems.append(Problem(source, reason, pointer=pointer, field="ceasefire.units"))
         elif mandates is None:
-            reason = "ceasefire.mandates must be a list of mandate ids"
+            reason = "must be a list of mandate ids"
             problems.append(Problem(source, reason, pointer=pointer, field="ceasefire.mandates"))
         elif task not in set(Task):
-            reason = f"ceasefire.task {task!r} is not one of {_TASKS}"
+            reason = f"{task!r} is not one of {_TASKS}"
             problems.append(Problem(source, reason, pointer=pointer, field="ceasefire.task"))
         else:
             out.append((where, ForceIntent(intent, units, Task(task), mandates)))

@@ -15,7 +15,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ceasefire.agreement.loader import read_spec
+from ceasefire.agreement.loader import SpecT, read_spec
 from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.force.commitments import (
     Commitment,
@@ -60,6 +60,14 @@ class ForceDataError(InvalidInputError):
         sources = sorted({p.source for p in problems})
         count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
         super().__init__(f"force data {', '.join(sources)} did not load ({count})", problems)
+
+
+def _read(path: Path, model: type[SpecT]) -> SpecT:
+    """The file validated into `model`, or ForceDataError with every problem of its form."""
+    spec, problems = read_spec(path, model)
+    if spec is None:
+        raise ForceDataError(problems)
+    return spec
 
 
 def _duplicates(file: str, section: str, ids: Iterable[str], field: str = "id") -> list[Problem]:
@@ -261,10 +269,8 @@ def load_mandates(path: Path | str, registry: Registry) -> dict[str, Mandate]:
     """The mandates file, validated against the registry's nations."""
     path = Path(path)
     file = str(path)
-    spec, problems = read_spec(path, MandatesSpec)
-    if spec is None:
-        raise ForceDataError(problems)
-    problems += _duplicates(file, "mandates", (m.id for m in spec.mandates))
+    spec = _read(path, MandatesSpec)
+    problems = _duplicates(file, "mandates", (m.id for m in spec.mandates))
     mandates: dict[str, Mandate] = {}
     for k, m in enumerate(spec.mandates):
         mandate, found = _mandate(m, k, path.parent, file, set(registry.nations))
@@ -286,10 +292,8 @@ def load_commitments(path: Path | str) -> list[Commitment]:
     """The commitments file; each history must start with a pledge and only move forward."""
     path = Path(path)
     file = str(path)
-    spec, problems = read_spec(path, CommitmentsSpec)
-    if spec is None:
-        raise ForceDataError(problems)
-    problems += _duplicates(file, "commitments", (c.id for c in spec.commitments))
+    spec = _read(path, CommitmentsSpec)
+    problems = _duplicates(file, "commitments", (c.id for c in spec.commitments))
     out: list[Commitment] = []
     for k, c in enumerate(spec.commitments):
         first, *rest = c.history
