@@ -10,6 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from ceasefire.cli import app
+from ceasefire.cli.force_cmd import demo_lines
 from force_helpers import EXAMPLE_INTENTS
 
 RUN = CliRunner()
@@ -125,3 +126,14 @@ def test_commitments_view_by_nation_and_category() -> None:
     )
     de_early = next(r for r in early if (r["nation"], r["category"]) == ("DE", "military"))
     assert (de_early["contracted_eur"], de_early["delivered_eur"]) == (1e9, 0.0)
+
+
+def test_the_demo_shows_the_registry_and_one_refused_operation_with_its_clause() -> None:
+    summary, example = demo_lines()
+    assert summary == (
+        "force (illustrative): 5 nations, 8 commands, 8 units, 7 mandates; example operations:"
+        " 3 accepted, 4 refused"
+    )
+    assert example.startswith(
+        "  e.g. REFUSE op-de-patriot-lviv: mandate de-bundestag-2026, clause caps.personnel: 180"
+    )
