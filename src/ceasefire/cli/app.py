@@ -9,6 +9,7 @@ from ceasefire.cli.agreement_cmd import agreement_app
 from ceasefire.cli.deconflict import app as deconflict_app
 from ceasefire.cli.demo_cmd import demo
 from ceasefire.cli.errors import exits_on_error
+from ceasefire.cli.force_cmd import app as force_app
 from ceasefire.cli.fuse_cmd import fuse
 from ceasefire.cli.incidents_cmd import app as incidents_app
 from ceasefire.cli.pipeline_cmds import register_pipeline_commands
@@ -26,6 +27,7 @@ app = typer.Typer(
 register_pipeline_commands(app)
 app.add_typer(agreement_app, name="agreement")
 app.add_typer(deconflict_app, name="deconflict")
+app.add_typer(force_app, name="force")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(review_app, name="review")

@@ -16,9 +16,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ceasefire.cli.errors import error_console
+from ceasefire.cli.force_cmd import demo_lines as force_demo_lines
 from ceasefire.cli.ledger import read_signer, write_secret
 from ceasefire.cli.options import check_db_path
 from ceasefire.cli.pipeline_cmds import ingest_or_exit
@@ -197,6 +199,8 @@ def demo(
             f"({possible.launched} launched)"
         )
     _print_monitoring(console, monitoring)
+    for line in force_demo_lines():  # the force registry and one refused operation
+        console.print(escape(line))
     console.print(
         f"ledger: {sealed.size} records, root {sealed.root_hex[:16]}..., "
         f"verify {'ok' if sealed.verified else 'FAILED: ' + sealed.verify_reason}"
