@@ -64,3 +64,9 @@ $(FUSION_BENCH_VENV)/.installed: requirements.lock bench/requirements-fusion.txt
 .PHONY: bench-fusion
 bench-fusion: $(FUSION_BENCH_VENV)/.installed
 	$(FUSION_BENCH_VENV)/bin/python bench/bench_fusion.py $(BENCH_ARGS)
+
+# Service load (issue 11): `ceasefire serve` on a fresh data directory, 100 loopback clients
+# in forked worker processes, then the stored and ledgered counts checked against the 201s.
+.PHONY: bench-api
+bench-api: $(STAMP)
+	$(BIN)/python bench/bench_api_load.py $(BENCH_ARGS)

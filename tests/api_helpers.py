@@ -191,6 +191,7 @@ def running_service(
             yield Service(url, app, store, accounts, config, tokens)
         assert app.state.internal_errors == 0, "the service answered 500"
     finally:
+        app.state.services.intake.close()
         app.state.services.idempotency.close()
         accounts.close()
         store.close()

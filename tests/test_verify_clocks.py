@@ -25,24 +25,10 @@ from ceasefire.verify.clocks import (
     overdue_alerts,
     start_clocks,
 )
-from ceasefire.verify.workflow import Role, TransitionRequest, decide
-from verify_helpers import incident
+from verify_helpers import incident, verification
 
 KYIV = ZoneInfo("Europe/Kyiv")
 S = IncidentState
-
-
-def verification(
-    at: datetime, clause: str | None = "art-1", incident_id: str = "inc-1"
-) -> Transition:
-    """A real verification made by `decide`, after the pipeline corroborated the incident."""
-    corroborate = TransitionRequest(incident_id, S.CORROBORATED, "pipeline", "", Role.SYSTEM,
-                                    "second independent source", (), at - timedelta(hours=1))
-    history = [decide(corroborate, [], frozenset())]
-    verify = TransitionRequest(incident_id, S.VERIFIED, "rev-1", "mission-hq", Role.REVIEWER,
-                               "site visit confirms the crater", ("photo/1",), at,
-                               violation_clause=clause)
-    return decide(verify, history, frozenset({"ua-liaison"}))
 
 
 AT = datetime(2025, 5, 9, 8, 0, tzinfo=UTC)

@@ -8,11 +8,14 @@ from ceasefire.domain import (
     Attribution,
     Category,
     Incident,
+    IncidentState,
     Location,
     Side,
     TimeInterval,
     TimePrecision,
+    Transition,
 )
+from ceasefire.verify.workflow import Role, TransitionRequest, decide
 
 
 def day_interval(day: date) -> TimeInterval:
@@ -39,3 +42,17 @@ def incident(
         category=Category.ARTILLERY_SHELLING,
         attribution=Attribution(side=side, confidence=0.8 if side is not Side.UNKNOWN else 0.0),
     )
+
+
+def verification(
+    at: datetime, clause: str | None = "art-1", incident_id: str = "inc-1"
+) -> Transition:
+    """A real verification made by `decide`, after the pipeline corroborated the incident."""
+    s = IncidentState
+    corroborate = TransitionRequest(incident_id, s.CORROBORATED, "pipeline", "", Role.SYSTEM,
+                                    "second independent source", (), at - timedelta(hours=1))
+    history = [decide(corroborate, [], frozenset())]
+    verify = TransitionRequest(incident_id, s.VERIFIED, "rev-1", "mission-hq", Role.REVIEWER,
+                               "site visit confirms the crater", ("photo/1",), at,
+                               violation_clause=clause)
+    return decide(verify, history, frozenset({"ua-liaison"}))

@@ -34,3 +34,8 @@ def bundled_sources() -> list[Path]:
 
 def shipped_agreements() -> list[Path]:
     return sorted(agreements_dir().glob("*.yaml"))
+
+
+def force_dir() -> Path:
+    """The shipped (illustrative) force registry, mandates, commitments and operations."""
+    return agreements_dir() / "force"

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from shapely.geometry.base import BaseGeometry
 
 from ceasefire.agreement.errors import AgreementError
@@ -45,6 +46,8 @@ from ceasefire.geo.projection import LocalProjection
 from ceasefire.ingest.deepstate import TerritoryFileError, read_geometry, read_territory
 from ceasefire.safe_files import InputFileError, InputKind, load_yaml
 
+SpecT = TypeVar("SpecT", bound=BaseModel)
+
 _SHORTHANDS = {
     "all_hostilities": HOSTILE_ACTS,
     "long_range_strikes": LONG_RANGE_STRIKES,
@@ -72,10 +75,16 @@ def _pydantic_path(loc: Sequence[int | str]) -> str:
     return path
 
 
-def _parse(path: Path) -> tuple[AgreementSpec | None, list[Problem]]:
+def read_spec(
+    path: Path, model: type[SpecT], kind: InputKind = InputKind.AGREEMENT
+) -> tuple[SpecT | None, list[Problem]]:
+    """A YAML file validated into `model`, or every problem found (file, path, reason).
+
+    Shared by every YAML format that sits beside the agreements (the agreement itself, the
+    force registry and its mandates), so they all report bad input the same way."""
     file = str(path)
-    try:  # a regular file within the agreement size limit, YAML without alias bombs
-        document = load_yaml(path, InputKind.AGREEMENT)
+    try:  # a regular file within the size limit, YAML without alias bombs
+        document = load_yaml(path, kind)
     except InputFileError as exc:
         return None, [Problem(file, exc.reason, line=exc.line)]
     except yaml.YAMLError as exc:
@@ -88,13 +97,17 @@ def _parse(path: Path) -> tuple[AgreementSpec | None, list[Problem]]:
     if not isinstance(document, dict):
         return None, [Problem(file, "expected a mapping at the top level")]
     try:
-        return AgreementSpec.model_validate(document), []
+        return model.model_validate(document), []
     except ValidationError as exc:
         problems = [
             Problem(file, err["msg"], pointer=_pydantic_path(err["loc"]) or None)
             for err in exc.errors()
         ]
         return None, problems
+
+
+def _parse(path: Path) -> tuple[AgreementSpec | None, list[Problem]]:
+    return read_spec(path, AgreementSpec)
 
 
 def _window(spec: AgreementSpec, file: str) -> tuple[TimeInterval | None, list[Problem]]:

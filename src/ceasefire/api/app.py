@@ -23,7 +23,9 @@ from ceasefire.api.audit import Auditor
 from ceasefire.api.auth import public_paths
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.gate import GateMiddleware
+from ceasefire.api.group_commit import GroupCommitter
 from ceasefire.api.idempotency import IdempotencyKeys
+from ceasefire.api.intake import Intake
 from ceasefire.api.intent_desk import IntentDesk, agreement_constraints
 from ceasefire.api.limits import RateLimiter
 from ceasefire.api.live_picture import LivePicture
@@ -87,7 +89,9 @@ def create_app(
         responses=error_responses(),
     )
     install_openapi(app, [ObservationIn])
-    auditor = Auditor(store, now)
+    keys = IdempotencyKeys(config.idempotency_path)
+    committer = GroupCommitter(store)
+    auditor = Auditor(store, now, committer)
     loaded = load_shipped_agreements() if agreements is None else agreements
     constraints = tuple(agreement_constraints(loaded))
     app.state.services = Services(
@@ -97,7 +101,8 @@ def create_app(
         auditor=auditor,
         now=now,
         agreements=loaded,
-        idempotency=IdempotencyKeys(config.idempotency_path),
+        idempotency=keys,
+        intake=Intake(committer, keys, now),
         constraints=constraints,
         intents=IntentDesk.open(store, auditor, constraints),
         tracks=LivePicture(),

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from ceasefire.api.group_commit import GroupCommitter
 from ceasefire.api.roles import Principal
 from ceasefire.domain import AuditEntry, AuditOutcome
 from ceasefire.domain.errors import CeasefireError, ForbiddenError
@@ -35,17 +36,32 @@ def entry(
 
 
 class Auditor:
-    """Appends entries for one app; `now` is injected so tests can fix the time."""
+    """Appends entries for one app; `now` is injected so tests can fix the time.
 
-    def __init__(self, store: Store, now: Callable[[], datetime]) -> None:
+    With a `GroupCommitter`, an entry recorded outside any unit of work (a read's) is written
+    by its writer, in its next group, and `record` returns once that group has committed:
+    under load a read then waits its turn in the writer's queue, in order, instead of racing
+    the writer for the store's lock (which is not fair, so a read could lose many times in a
+    row). Inside a unit of work (the writer's own, or a route's) the entry joins it directly:
+    waiting for the writer there would wait for a lock this thread holds."""
+
+    def __init__(
+        self, store: Store, now: Callable[[], datetime], committer: GroupCommitter | None = None
+    ) -> None:
         self.store = store
         self.now = now
+        self.committer = committer
 
     def record(
         self, principal: Principal, action: str, target: str, outcome: AuditOutcome,
         detail: str = "",
     ) -> None:
-        self.store.add_records([entry(principal, action, target, outcome, self.now(), detail)])
+        entries = [entry(principal, action, target, outcome, self.now(), detail)]
+        committer = self.committer
+        if committer is None or committer.closed or self.store.in_unit_of_work():
+            self.store.add_records(entries)
+            return
+        committer.submit(lambda: self.store.add_records(entries)).result()
 
     def refused(
         self, principal: Principal, action: str, target: str, error: CeasefireError

@@ -11,12 +11,13 @@ cannot tell which; a valid token of the wrong role is 403, and that refusal is a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 
 from ceasefire.api.roles import Principal, Role
@@ -26,31 +27,35 @@ from ceasefire.domain.errors import ForbiddenError, UnauthenticatedError
 bearer = HTTPBearer(auto_error=False, description="A token from `ceasefire users add`.")
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """The caller the gate resolved (`ceasefire.api.gate`), or 401. `credentials` is declared
-    so the OpenAPI document names the bearer scheme; the gate already looked the token up."""
+    so the OpenAPI document names the bearer scheme; the gate already looked the token up.
+    Async (as `allow`'s check) because FastAPI runs a plain function dependency in a worker
+    thread: two thread hand-overs per request for a dictionary look-up, measured at an eighth
+    of the service's CPU under load (docs/benchmarks.md, "Service load")."""
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal):
         raise UnauthenticatedError("a valid bearer token is required")
     return principal
 
 
-def allow(*roles: Role) -> Callable[..., Principal]:
+def allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that admits the listed roles and refuses (403, audited) every other."""
     allowed = frozenset(roles)
     if not allowed:
         raise ValueError("allow() needs at least one role")  # a route nobody may call
 
-    def dependency(
+    async def dependency(
         request: Request, principal: Annotated[Principal, Depends(current_principal)]
     ) -> Principal:
         if principal.role not in allowed:
             route = request.scope.get("route")
             action = getattr(route, "name", "request")
-            request.app.state.services.auditor.record(
+            await run_in_threadpool(  # a store write: not on the event loop
+                request.app.state.services.auditor.record,
                 principal, action, request.url.path, AuditOutcome.DENIED,
                 f"role {principal.role} may not call this",
             )

@@ -25,6 +25,7 @@ DEFAULT_PUBLIC_PRECISION_DEG = 0.1
 DEFAULT_ESCALATE_AFTER_MINUTES = 60
 DEFAULT_MAX_REPORT_BYTES = 33_554_432
 DEFAULT_SWEEP_SECONDS = 30
+DEFAULT_IDEMPOTENCY_HOURS = 168
 #: The one path whose body is a published document (a PDF with its map and charts) rather
 #: than a batch of records, and so gets `max_report_bytes` instead of `max_body_bytes`.
 REPORT_UPLOAD_PATH = "/v1/reports"
@@ -41,6 +42,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "escalate_after_minutes": "CEASEFIRE_ESCALATE_AFTER_MINUTES",
     "max_report_bytes": "CEASEFIRE_MAX_REPORT_BYTES",
     "sweep_seconds": "CEASEFIRE_SWEEP_SECONDS",
+    "idempotency_hours": "CEASEFIRE_IDEMPOTENCY_HOURS",
 }
 
 
@@ -68,6 +70,8 @@ class ServiceConfig:
     sweep_seconds: int = DEFAULT_SWEEP_SECONDS
     """How often escalations and overdue clocks are recorded without anyone asking; 0 turns
     the sweep off (they are then recorded when the hotline or ``clocks check`` is read)."""
+    idempotency_hours: int = DEFAULT_IDEMPOTENCY_HOURS
+    """How long an Idempotency-Key and its answer are kept; the sweep forgets older ones."""
 
     def body_limit(self, path: str) -> int:
         """The largest body a request to `path` may carry."""
@@ -153,7 +157,7 @@ def apply_settings(
         elif name in ("store", "ledger_origin"):
             changes[name] = _text(name, value, source)
         elif name in ("max_body_bytes", "rate_per_minute", "token_days", "escalate_after_minutes",
-                      "max_report_bytes"):
+                      "max_report_bytes", "idempotency_hours"):
             changes[name] = _positive_int(name, value, source)
         elif name == "sweep_seconds":
             changes[name] = _whole_number(name, value, source, minimum=0)

@@ -2,7 +2,8 @@
 
 The store pages by id; the service then drops what the caller may not see or did not ask for,
 so a page of `limit` visible items may take several store pages. Every list route filters
-the same way: read `SCAN_BATCH` at a time from the cursor, keep what passes, stop at `limit`,
+the same way: read from the cursor (first `limit` records, then twice as many each step that
+dropped some, at most `SCAN_BATCH`), keep what passes, stop at `limit`,
 and hand back the last id *read* (not the last kept) as the next cursor, or none when the
 store has nothing after it.
 """
@@ -17,7 +18,9 @@ from ceasefire.store import Page
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Records read from the store per step while filtering a page.
+#: Most records read from the store in one step while filtering a page. The first step reads
+#: only `limit`: a reader who may see everything then decodes only what it is sent (reading
+#: 500 for a page of 50 made a read ten times dearer; docs/benchmarks.md, "Service load").
 SCAN_BATCH = 500
 
 
@@ -32,8 +35,9 @@ def filtered_page(
     end). `keep` returns what to show for an item, or None to drop it."""
     items: list[R] = []
     cursor = after
+    size = limit  # enough when nothing is dropped; doubled after each step that drops
     while True:
-        page = fetch(cursor, SCAN_BATCH)
+        page = fetch(cursor, min(size, SCAN_BATCH))
         for item in page.items:
             cursor = key(item)
             kept = keep(item)
@@ -45,6 +49,7 @@ def filtered_page(
                 return items, None if exhausted else cursor
         if page.next is None:
             return items, None
+        size = max(2 * size, limit - len(items))
 
 
 def list_page(items: Sequence[T], key: Callable[[T], str], after: str | None,

@@ -14,6 +14,7 @@ from ceasefire.api.accounts import Accounts
 from ceasefire.api.audit import Auditor
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.idempotency import IdempotencyKeys
+from ceasefire.api.intake import Intake
 from ceasefire.api.intent_desk import IntentDesk
 from ceasefire.api.live_picture import LivePicture
 from ceasefire.deconflict.constraints import AirspaceConstraint
@@ -34,3 +35,5 @@ class Services:
     """The loaded agreements' zones as deconfliction constraints (intents, incursions)."""
     intents: IntentDesk
     tracks: LivePicture
+    #: Submissions go through its single writer (group commit, docs/service.md).
+    intake: Intake

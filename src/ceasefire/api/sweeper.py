@@ -30,15 +30,19 @@ class Swept:
 
     escalations: int
     overdue: int
+    forgotten_keys: int = 0
 
 
 def sweep_once(services: Services) -> Swept:
-    """Record every escalation and overdue alert due by the service's `now`."""
+    """Record every escalation and overdue alert due by the service's `now`, and forget the
+    idempotency keys older than their retention."""
     now = services.now()
     after = timedelta(minutes=services.config.escalate_after_minutes)
     escalated = record_escalations(services.store, now, after)
     overdue = record_overdue(services.store, now)
-    return Swept(len(escalated), len(overdue))
+    retention = timedelta(hours=services.config.idempotency_hours)
+    forgotten = services.idempotency.prune(now - retention)
+    return Swept(len(escalated), len(overdue), forgotten)
 
 
 async def sweep_forever(services: Services, interval_s: float) -> None:
@@ -48,9 +52,9 @@ async def sweep_forever(services: Services, interval_s: float) -> None:
     while True:
         try:
             swept = await anyio.to_thread.run_sync(sweep_once, services)
-            if swept.escalations or swept.overdue:
-                log.info("recorded %d escalations and %d overdue alerts",
-                         swept.escalations, swept.overdue)
+            if swept.escalations or swept.overdue or swept.forgotten_keys:
+                log.info("recorded %d escalations and %d overdue alerts; forgot %d keys",
+                         swept.escalations, swept.overdue, swept.forgotten_keys)
         except CeasefireError as error:
             log.warning("sweep failed, retrying in %.0f s: %s", interval_s, error)
         await asyncio.sleep(interval_s)

@@ -275,14 +275,20 @@ def tactical(
     _replay_mode(recordings, out, limits, constraints, incursions_out, at, step_s, stale_s)
 
 
-def _load_intents(path: Path, now: datetime) -> list[PlacedIntent]:
+def read_intent_document(path: Path) -> Any:
+    """An intents file as a document: YAML by its suffix (.yaml, .yml), JSON otherwise; a file
+    that does not parse ends the command (exit 4) naming it."""
     text = read_text(path, InputKind.DOCUMENT)  # a regular file within the limit
     try:
         yml = path.suffix in (".yaml", ".yml")
-        doc: Any = parse_yaml(text, str(path)) if yml else parse_json(text, str(path))
+        return parse_yaml(text, str(path)) if yml else parse_json(text, str(path))
     except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
         kind = path.suffix.lstrip(".").upper()
         raise InvalidInputError(f"{path}: not valid {kind}: {describe_parse_error(exc)}") from None
+
+
+def _load_intents(path: Path, now: datetime) -> list[PlacedIntent]:
+    doc = read_intent_document(path)
     if isinstance(doc, dict) and isinstance(doc.get("intents"), dict):  # InterUSS collection
         try:
             collection = load_collection(doc, now)

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ceasefire.cli.errors import error_console
+from ceasefire.cli.force_cmd import demo_lines as force_demo_lines
 from ceasefire.cli.ledger import read_signer, write_secret
 from ceasefire.cli.options import check_db_path
 from ceasefire.cli.pipeline_cmds import ingest_or_exit
+from ceasefire.cli.report_cmd import publish
 from ceasefire.domain import Verdict
 from ceasefire.domain.errors import VerificationFailedError
 from ceasefire.ledger.bundle import make_bundle, verify_bundle
@@ -39,6 +42,8 @@ from ceasefire.monitoring.summary import (
 from ceasefire.paths import bundled_sources, shipped_agreements
 from ceasefire.pipeline import Assessment, assess_stored
 from ceasefire.records import encode
+from ceasefire.report.daily.build import build_daily
+from ceasefire.report.daily.period import ReportDay
 from ceasefire.report.markdown import LedgerSummary, render_report
 from ceasefire.report.monitoring_md import monitoring_section
 from ceasefire.store import open_store
@@ -46,6 +51,9 @@ from ceasefire.store.audit import trusted_observations
 from ceasefire.verify.territory import map_day
 
 DEMO_ORIGIN = "ceasefire.demo/ledger"
+
+#: The real day the demo writes a daily report for: the Christmas truce's last full day.
+DEMO_REPORT_DAY = date(2025, 12, 26)
 
 
 def _log_key(path: Path) -> Signer:
@@ -143,7 +151,7 @@ def demo(
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
         ) as progress:
-            task = progress.add_task("demo", total=len(sources) + len(agreements) + 2)
+            task = progress.add_task("demo", total=len(sources) + len(agreements) + 3)
             for path in sources:
                 progress.update(task, description=f"ingest {path.name}")
                 ingest_or_exit(store, [path], None)
@@ -163,8 +171,14 @@ def demo(
                 incident_verdicts=incident_verdicts(store),
             )
             progress.advance(task)
-            progress.update(task, description="checkpoint and verify the ledger")
+            progress.update(task, description=f"daily report of {DEMO_REPORT_DAY}")
             out.parent.mkdir(parents=True, exist_ok=True)
+            daily = build_daily(store, ReportDay(DEMO_REPORT_DAY), "en", moment,
+                                observations=observations,
+                                agreements=[a.agreement for a in assessments])
+            publish(store, daily, out.parent)
+            progress.advance(task)
+            progress.update(task, description="checkpoint and verify the ledger")
             ledger.refresh()  # the store's writes went through its own view of the ledger
             sealed = _seal(ledger, signer, assessments, out.parent)
             progress.advance(task)
@@ -185,11 +199,16 @@ def demo(
             f"({possible.launched} launched)"
         )
     _print_monitoring(console, monitoring)
+    for line in force_demo_lines():  # the force registry and one refused operation
+        console.print(escape(line))
     console.print(
         f"ledger: {sealed.size} records, root {sealed.root_hex[:16]}..., "
         f"verify {'ok' if sealed.verified else 'FAILED: ' + sealed.verify_reason}"
     )
     typer.echo(f"{stored} observations stored in {db}; report written to {out}")
+    typer.echo(f"daily report of {DEMO_REPORT_DAY}: {out.parent / daily.pdf.filename} and"
+               f" {out.parent / daily.html.filename} (in the ledger; another day: ceasefire"
+               f" report daily --date YYYY-MM-DD --out {out.parent} --db {db})")
     typer.echo(f"explore: ceasefire incidents list --db {db} --min-sources 2;"
                f" ceasefire review queue --db {db}")
     if not sealed.verified:

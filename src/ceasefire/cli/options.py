@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ceasefire.cli.errors import TRANSIENT_ERRNO
 from ceasefire.domain.errors import InvalidInputError, StorageUnavailableError, UsageError
@@ -139,15 +139,12 @@ def output_error(option: str, path: Path, exc: OSError) -> UsageError | StorageU
 
 
 @contextmanager
-def atomic_output(out: Path, option: str = "--out") -> Iterator[IO[str]]:
-    """A UTF-8 text handle (no newline translation) whose content replaces `out` only when the
-    block ends without error: a temporary file beside it, flushed to disk, then renamed. A
-    reader never sees half a file, and a failed run leaves an old `out` whole. An OSError
-    becomes `output_error` naming `option`."""
+def _atomic(out: Path, option: str, binary: bool) -> Iterator[IO[Any]]:
     tmp: Path | None = None
     try:
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=out.parent, prefix=f".{out.name}.",
+            "wb" if binary else "w", encoding=None if binary else "utf-8",
+            newline=None if binary else "", dir=out.parent, prefix=f".{out.name}.",
             suffix=".tmp", delete=False,
         ) as handle:
             tmp = Path(handle.name)
@@ -161,6 +158,24 @@ def atomic_output(out: Path, option: str = "--out") -> Iterator[IO[str]]:
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_output(out: Path, option: str = "--out") -> Iterator[IO[str]]:
+    """A UTF-8 text handle (no newline translation) whose content replaces `out` only when the
+    block ends without error: a temporary file beside it, flushed to disk, then renamed. A
+    reader never sees half a file, and a failed run leaves an old `out` whole. An OSError
+    becomes `output_error` naming `option`."""
+    with _atomic(out, option, binary=False) as handle:
+        yield handle
+
+
+def write_atomically(out: Path, data: bytes, option: str = "--out") -> None:
+    """`data` replaces `out` whole or not at all (as `atomic_output`, for bytes); readable by
+    everyone, as a published document is (a temporary file is created owner-only)."""
+    with _atomic(out, option, binary=True) as handle:
+        os.fchmod(handle.fileno(), 0o644)
+        handle.write(data)
 
 
 def describe_parse_error(exc: BaseException) -> str:

@@ -258,6 +258,11 @@ class Ledger:
     def append_missing_entries(self, entries: Sequence[tuple[str, bytes]]) -> list[LeafReceipt]:
         """`append_missing` for entries already canonical (the store's records carry their
         bytes), with `append_entries`'s promise about those bytes."""
+        return self.append_entries(self.missing_entries(entries))
+
+    def missing_entries(self, entries: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        """The entries the log does not hold yet; raises, naming them, if an id is held with
+        other bytes. What `append_missing_entries` would append, without appending it."""
         fresh: list[tuple[str, bytes]] = []
         problems: list[Problem] = []
         for rid, data in entries:
@@ -271,7 +276,7 @@ class Ledger:
         if problems:
             detail = f"{len(problems)} id(s) taken by different records; nothing appended"
             raise LedgerConflictError(detail, problems)
-        return self.append_entries(fresh)
+        return fresh
 
     def append_entries(self, entries: Sequence[tuple[str, bytes]]) -> list[LeafReceipt]:
         """Append already-canonical (record ID, bytes) pairs; the fast path for bulk loads.

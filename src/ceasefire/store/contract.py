@@ -134,6 +134,15 @@ class Store(Protocol):
         """Group the writes inside the block into one transaction (store and ledger)."""
         ...
 
+    def in_unit_of_work(self) -> bool:
+        """Whether the calling thread is inside a unit of work (holds the write lock)."""
+        ...
+
+    def group_of_work(self) -> AbstractContextManager[None]:
+        """An outermost unit of work whose nested units (savepoints: one may fail alone) log
+        to the ledger in one append at its end; a single writer's group commit."""
+        ...
+
     def add_observations(self, observations: Sequence[Observation]) -> AddResult:
         """Store new observations; identical ones already stored are counted, not duplicated."""
         ...

@@ -33,7 +33,7 @@ from ceasefire.domain.errors import ConflictError, NotFoundError, Problem
 from ceasefire.domain.intent_record import IntentRecord
 from ceasefire.domain.timeinterval import meets_window
 from ceasefire.domain.workflow import CURRENT, SUPERSEDED
-from ceasefire.ledger.log import META_ORIGIN, Ledger
+from ceasefire.ledger.log import META_ORIGIN, Ledger, LedgerConflictError
 from ceasefire.ledger.note import Verifier
 from ceasefire.ledger.storage import LedgerStorage
 from ceasefire.records import EncodedRecord, Record, decode, encode, encode_many
@@ -116,6 +116,10 @@ class RecordStore(ABC):
         #: own (`ledger()`), so a reader's refresh never moves a writer's size under it.
         self._writer: Ledger | None = None
         self._reader: Ledger | None = None
+        #: Inside `group_of_work`: the ledger entries its units logged, appended at its end.
+        self._gathered: dict[str, bytes] | None = None
+        #: Per thread: how many units of work it has open (`in_unit_of_work`).
+        self._uow_depth = threading.local()
 
     # -- what a backend provides ------------------------------------------------------
 
@@ -210,15 +214,46 @@ class RecordStore(ABC):
     def unit_of_work(self) -> Iterator[None]:
         """One transaction for the store and the ledger; nested blocks become savepoints."""
         with self._write_lock:
+            mark = None if self._gathered is None else len(self._gathered)
+            depth: int = getattr(self._uow_depth, "depth", 0)
+            self._uow_depth.depth = depth + 1
             try:
                 with self._transaction() as outermost:
                     if outermost:
                         self._writer = self._open_writer()
                     yield
             except BaseException:
+                if mark is not None and self._gathered is not None:
+                    for rid in list(self._gathered)[mark:]:  # rolled back with the savepoint
+                        del self._gathered[rid]
                 if self._writer is not None:
                     self._writer.reset()  # its cached size and tiles may be rolled back
                 raise
+            finally:
+                self._uow_depth.depth = depth
+
+    def in_unit_of_work(self) -> bool:
+        return getattr(self._uow_depth, "depth", 0) > 0
+
+    @contextmanager
+    def group_of_work(self) -> Iterator[None]:
+        """An outermost unit of work whose nested units log to the ledger together, in one
+        append just before the commit, instead of one append (and one rewrite of the log's
+        right-edge tiles) each. A nested unit that fails rolls back its savepoint and drops
+        its gathered entries; the others commit. For a service's single writer, which gathers
+        many small requests into one transaction (docs/service.md, "Group commit")."""
+        with self._write_lock:
+            if self._gathered is not None:
+                raise RuntimeError("group_of_work cannot be nested")
+            try:
+                with self.unit_of_work():
+                    self._gathered = {}
+                    yield
+                    gathered, self._gathered = self._gathered, None
+                    if gathered and self._writer is not None:
+                        self._writer.append_entries(list(gathered.items()))
+            finally:
+                self._gathered = None
 
     def _open_writer(self) -> Ledger | None:
         """The log as of now (inside the write transaction: nobody appends behind our back)."""
@@ -230,10 +265,26 @@ class RecordStore(ABC):
         return self._writer
 
     def _log(self, encoded: Sequence[EncodedRecord]) -> int:
-        """Append, inside the current unit of work, what the log does not hold yet."""
+        """Append, inside the current unit of work, what the log does not hold yet (inside
+        `group_of_work`: gather it, to be appended when the group ends)."""
         if self._writer is None:
             return 0
-        return len(self._writer.append_missing_entries([(e.ledger_id, e.data) for e in encoded]))
+        entries = [(e.ledger_id, e.data) for e in encoded]
+        if self._gathered is None:
+            return len(self._writer.append_missing_entries(entries))
+        fresh = [(rid, data) for rid, data in self._writer.missing_entries(entries)
+                 if rid not in self._gathered or self._refuse_other(rid, data)]
+        self._gathered.update(fresh)
+        return len(fresh)
+
+    def _refuse_other(self, rid: str, data: bytes) -> bool:
+        """False when `rid` is gathered already with these bytes; raises if with others."""
+        if self._gathered is not None and self._gathered[rid] != data:
+            raise LedgerConflictError(
+                "1 id(s) taken by different records; nothing appended",
+                [Problem("ledger", "gathered in this group with other bytes", pointer=repr(rid))],
+            )
+        return False
 
     def ledger(self) -> Ledger | None:
         with self._reading():

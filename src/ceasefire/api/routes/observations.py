@@ -7,10 +7,13 @@ the token (``reported_by`` = the caller's organisation), never from the body.
 
 A 422 or 409 is not remembered under the key: nothing was stored, so the client may fix the
 body and send it again, under a new key (the old key stays free only until it succeeds).
+The body is validated before its key is looked up (by the group committer's writer,
+`ceasefire.api.intake`), so a malformed body is 422 even under a key used before.
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from dataclasses import replace
 from datetime import datetime
@@ -23,7 +26,6 @@ from starlette.concurrency import run_in_threadpool
 
 from ceasefire.api.auth import allow
 from ceasefire.api.filters import parse_bbox, time_window
-from ceasefire.api.idempotency import Remembered
 from ceasefire.api.models import ObservationPage, Submission
 from ceasefire.api.openapi import REF_TEMPLATE
 from ceasefire.api.paging import filtered_page
@@ -38,7 +40,7 @@ from ceasefire.api.submissions import (
     to_observations,
 )
 from ceasefire.domain import AuditOutcome, Category, Observation
-from ceasefire.domain.errors import ConflictError, InvalidInputError, Problem
+from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.ingest.detect import UnreadableSourceError, stream_source
 from ceasefire.monitoring.views import observation_view
 from ceasefire.paths import data_dir
@@ -90,35 +92,25 @@ async def submit_observations(
     body = await request.body()
     content_type = request.headers.get("content-type", "")
     services = _services(request)
-    answer = await run_in_threadpool(
-        _submit, services, principal, idempotency_key, content_type, body
-    )
+    if _media(content_type) == "application/json":  # validated here: no thread hop
+        observations = _parse(content_type, body, principal.organisation)
+    else:  # a CSV goes through a temporary file: not on the event loop
+        observations = await run_in_threadpool(
+            _parse, content_type, body, principal.organisation
+        )
+    answer = await asyncio.wrap_future(services.intake.submit(
+        principal.user, idempotency_key, request_digest(content_type, body),
+        lambda: _store(services, principal, observations).model_dump_json(),
+    ))
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
-def _submit(
-    services: Services, principal: Principal, key: str, content_type: str, body: bytes
-) -> Remembered:
-    keys = services.idempotency
-    digest = request_digest(content_type, body)
-    with keys.lock:
-        seen = keys.find(principal.user, key)
-        if seen is not None:
-            if seen.digest != digest:
-                raise ConflictError(
-                    f"Idempotency-Key {key!r} was used for another request body; nothing"
-                    " stored (use a new key for a new request)"
-                )
-            return seen
-        observations = _parse(content_type, body, principal.organisation)
-        result = _store(services, principal, observations)
-        answer = Remembered(digest, 201, result.model_dump_json())
-        keys.remember(principal.user, key, answer)
-        return answer
+def _media(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
 
 
 def _parse(content_type: str, body: bytes, organisation: str) -> list[Observation]:
-    media = content_type.split(";", 1)[0].strip().lower()
+    media = _media(content_type)
     if media == "application/json":
         try:
             items = _BATCH.validate_json(body)
@@ -178,7 +170,8 @@ def _as_body(problem: Problem, path: str) -> Problem:
 def _store(
     services: Services, principal: Principal, observations: list[Observation]
 ) -> Submission:
-    """Store and ledger the batch and its audit entry in one unit of work."""
+    """Store and ledger the batch and its audit entry in one unit of work (in the group
+    committer's writer: a savepoint of its group's transaction)."""
     store = services.store
     with store.unit_of_work():
         reporters = {o.id: s.reported_by for o in observations
