@@ -1,0 +1,56 @@
+"""Send messages to the bus, or into the post's spool while the bus cannot be reached.
+
+The policy, in one place: with no spool, a bus that does not answer is an error (exit 7; a
+re-run re-sends safely). With a spool, the first message the bus does not acknowledge — and
+every later one — goes to the spool, so the link is not waited on once per message; and while
+the spool holds anything, new messages queue behind it, so they leave in the order they were
+read. `ceasefire publish --drain` sends the spool later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ceasefire.bus.contract import Bus, BusUnavailableError, Outgoing
+from ceasefire.bus.spool import Spool
+
+
+@dataclass
+class SendTally:
+    """Counts over one run."""
+
+    published: int = 0
+    """Kept by the bus as new messages."""
+    duplicates: int = 0
+    """Acknowledged as already kept (a re-send within the duplicate window)."""
+    spooled: int = 0
+    """Put in the spool to be drained later (a copy already waiting there is not counted)."""
+
+
+class Sender:
+    """Publishes to `bus`, falling back to `spool` (if any) once the bus stops answering."""
+
+    def __init__(self, bus: Bus, spool: Spool | None = None) -> None:
+        self._bus = bus
+        self._spool = spool
+        self._offline = spool is not None and spool.pending() > 0
+        self.offline_reason: str | None = (
+            "older messages wait in the spool" if self._offline else None
+        )
+        self.tally = SendTally()
+
+    def send(self, message: Outgoing) -> None:
+        """Publish (or spool) one message; BusUnavailableError only when there is no spool."""
+        if not self._offline:
+            try:
+                ack = self._bus.publish(message)
+            except BusUnavailableError as exc:
+                if self._spool is None:
+                    raise
+                self._offline, self.offline_reason = True, exc.detail
+            else:
+                self.tally.published += not ack.duplicate
+                self.tally.duplicates += ack.duplicate
+                return
+        assert self._spool is not None
+        self.tally.spooled += self._spool.put([message])
