@@ -1,0 +1,111 @@
+"""The subject and message-id rules, and the embedded `ceasefire publish` against `ingest`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ceasefire.bus.subjects import (
+    REASON_HEADER,
+    UNPLACED,
+    dead_letter,
+    observation_message,
+    sector_of,
+    subject_of,
+    token,
+)
+from ceasefire.cli import app
+from ceasefire.domain.observation import Location
+from ceasefire.monitoring.setup import bundled_unit_of
+from ceasefire.records import encode
+from ceasefire.store import open_store
+from tests.bus_helpers import BLACK_SEA, KHARKIV, corrected, observation
+
+
+def at(lat: float | None, lon: float | None, region: str | None = None) -> Location:
+    return Location(lat, lon, 0.0, region)
+
+
+@pytest.mark.parametrize(
+    ("location", "sector"),
+    [
+        (at(*KHARKIV), "kharkiv"),
+        (at(50.45, 30.52), "kyiv-city"),
+        (at(*BLACK_SEA), UNPLACED),
+        (at(52.23, 21.01), UNPLACED),  # Warsaw: abroad
+        (at(None, None, "Odesa oblast"), "odesa"),
+        (at(None, None, "Kryvyi Rih"), "dnipropetrovsk"),
+        (at(None, None, "south"), UNPLACED),  # several oblasts
+        (at(None, None, "Ukraine"), UNPLACED),
+        (at(None, None, "somewhere unreadable"), UNPLACED),
+        (at(*KHARKIV, "Odesa oblast"), "kharkiv"),  # a point wins over a region text
+    ],
+)
+def test_the_sector_is_the_one_unit_an_observation_lies_in(
+    location: Location, sector: str
+) -> None:
+    o = replace(observation(1), location=location)
+    assert sector_of(o, bundled_unit_of()) == sector
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("UCDP", "ucdp"), ("air force.bulletins", "air-force-bulletins"), ("a*b>c", "a-b-c"),
+     ("...", "unknown"), ("post_7", "post_7")],
+)
+def test_a_source_becomes_one_safe_subject_token(text: str, expected: str) -> None:
+    assert token(text) == expected
+
+
+def test_subject_and_message_id_name_source_sector_record_and_content() -> None:
+    o = observation(1)
+    unit_of = bundled_unit_of()
+    message = observation_message(o, unit_of)
+    assert message.subject == subject_of(o, unit_of) == "ceasefire.obs.post-7.kharkiv"
+    assert message.msg_id == encode(o).ledger_id
+    assert message.msg_id.startswith(f"observation/{o.id}/")
+    assert message.data == encode(o).data
+    assert observation_message(o, unit_of).msg_id == message.msg_id  # stable
+    assert observation_message(corrected(o), unit_of).msg_id != message.msg_id
+
+
+def test_a_dead_letter_keeps_the_bytes_and_a_one_line_reason() -> None:
+    letter = dead_letter("ceasefire.obs.x.y", b"\x00bytes", "m-1", "bad\nthing\r\n here")
+    assert letter.subject == "ceasefire.dead.ceasefire.obs.x.y"
+    assert letter.data == b"\x00bytes"
+    assert letter.headers[REASON_HEADER] == "bad thing here"
+    assert letter.msg_id == "dead/m-1"
+
+
+def test_embedded_publish_stores_exactly_what_ingest_stores(
+    tmp_path: Path, bulletins_csv: Path
+) -> None:
+    """`publish --db` on the embedded bus (publisher and worker in one process) against
+    `ingest`: the same records, byte for byte, and the same ledger ids."""
+    small = tmp_path / "bulletins.csv"
+    small.write_text(
+        "".join(bulletins_csv.read_text(encoding="utf-8").splitlines(keepends=True)[:120]),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    env = {"CEASEFIRE_BUS": "memory"}
+    via_bus = runner.invoke(app, ["publish", str(small), "--db", str(tmp_path / "b.db")], env=env)
+    assert via_bus.exit_code == 0, via_bus.output
+    direct = runner.invoke(app, ["ingest", str(small), "--db", str(tmp_path / "i.db")])
+    assert direct.exit_code == 0, direct.output
+    stores = [open_store(str(tmp_path / name)) for name in ("b.db", "i.db")]
+    bodies = [sorted((r.ledger_id, r.data) for r in s.stored_records()) for s in stores]
+    assert len(bodies[0]) == 119
+    assert bodies[0] == bodies[1]
+    again = runner.invoke(app, ["publish", str(small), "--db", str(tmp_path / "b.db")], env=env)
+    assert "119 already stored" in again.output
+    assert sorted((r.ledger_id, r.data) for r in stores[0].stored_records()) == bodies[0]
+
+
+def test_a_worker_on_the_embedded_bus_is_refused_with_what_to_set() -> None:
+    result = CliRunner().invoke(app, ["worker"], env={"CEASEFIRE_BUS": "memory"})
+    assert result.exit_code == 2
+    assert "CEASEFIRE_BUS=nats://HOST:PORT" in result.output
