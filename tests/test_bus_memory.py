@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from tests.bus_helpers import corrected, held, ledgered, observation, publish_all
 
 from ceasefire.bus import Outgoing, open_bus
 from ceasefire.bus.contract import BusUnavailableError
@@ -25,7 +26,6 @@ from ceasefire.domain.errors import UsageError
 from ceasefire.monitoring.setup import bundled_unit_of
 from ceasefire.records import encode
 from ceasefire.store import open_store
-from tests.bus_helpers import corrected, held, ledgered, observation, publish_all
 
 
 class Clock:
@@ -112,7 +112,7 @@ def test_unacknowledged_messages_come_again_after_the_ack_wait_and_acked_ones_ne
 
 def test_a_subject_no_stream_keeps_is_refused_and_a_closed_bus_too() -> None:
     bus = bus_with_streams()
-    with pytest.raises(BusUnavailableError, match="no stream keeps subject 'elsewhere.x'"):
+    with pytest.raises(BusUnavailableError, match=r"no stream keeps subject 'elsewhere\.x'"):
         bus.publish(Outgoing("elsewhere.x", b"", "x"))
     bus.close()
     with pytest.raises(BusUnavailableError, match="closed"):
@@ -151,7 +151,8 @@ def test_every_published_observation_is_stored_once_with_its_ledger_entry(tmp_pa
     assert state.ledger_size == 250
     assert {lid for _, _, lid in state.versions} == {encode(o).ledger_id for o in observations}
     ledger = store.ledger()
-    assert ledger is not None and ledger.verify().ok
+    assert ledger is not None
+    assert ledger.verify().ok
     assert (worker.tally.added, worker.tally.logged) == (250, 250)
 
 
@@ -185,7 +186,8 @@ def test_a_corrected_row_is_a_new_message_and_supersedes_in_the_store(tmp_path: 
     worker = Worker(bus, store)
     drain(worker)
     stored = store.get_observation(original.id)
-    assert stored is not None and stored.description.endswith("(corrected)")
+    assert stored is not None
+    assert stored.description.endswith("(corrected)")
     assert worker.tally.corrected == 1
     assert len(store.history(encode(original).ref)) == 2
 

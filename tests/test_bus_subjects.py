@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from tests.bus_helpers import BLACK_SEA, KHARKIV, corrected, observation
 from typer.testing import CliRunner
 
 from ceasefire.bus.subjects import (
@@ -22,7 +23,6 @@ from ceasefire.domain.observation import Location
 from ceasefire.monitoring.setup import bundled_unit_of
 from ceasefire.records import encode
 from ceasefire.store import open_store
-from tests.bus_helpers import BLACK_SEA, KHARKIV, corrected, observation
 
 
 def at(lat: float | None, lon: float | None, region: str | None = None) -> Location:
