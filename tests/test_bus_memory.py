@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from tests.bus_helpers import corrected, held, ledgered, observation, publish_all
 
+from bus_helpers import corrected, held, ledgered, observation, publish_all
 from ceasefire.bus import Outgoing, open_bus
 from ceasefire.bus.contract import BusUnavailableError
 from ceasefire.bus.memory import MemoryBus, subject_matches

@@ -6,9 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from tests.bus_helpers import BLACK_SEA, KHARKIV, corrected, observation
 from typer.testing import CliRunner
 
+from bus_helpers import BLACK_SEA, KHARKIV, corrected, observation
 from ceasefire.bus.subjects import (
     REASON_HEADER,
     UNPLACED,
