@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 from collections.abc import Coroutine, Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -40,9 +41,10 @@ from ceasefire.bus.contract import (
 from ceasefire.domain.errors import UsageError
 
 T = TypeVar("T")
+_log = logging.getLogger("ceasefire.bus")
 
 #: How long to wait for the server at connection and for each acknowledgement (seconds).
-CONNECT_WAIT_S = 5.0
+CONNECT_WAIT_S = 3.0
 REQUEST_WAIT_S = 5.0
 
 #: Errors that mean "the server is not there or did not answer": retry later.
@@ -118,12 +120,23 @@ class NatsBus:
             client = await asyncio.wait_for(
                 nats.connect(
                     self._server, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-                    connect_timeout=2, name="ceasefire",
+                    connect_timeout=2, name="ceasefire", error_cb=self._on_error,
+                    disconnected_cb=self._on_disconnected, reconnected_cb=self._on_reconnected,
                 ),
                 self._connect_wait_s,
             )
             self._client, self._js = client, client.jetstream(timeout=self._request_wait_s)
         return self._js
+
+    async def _on_error(self, exc: Exception) -> None:
+        """One line, not the client's default traceback: a lost connection is expected."""
+        _log.warning("%s: %s", self._server, str(exc) or type(exc).__name__)
+
+    async def _on_disconnected(self) -> None:
+        _log.warning("%s: disconnected; reconnecting", self._server)
+
+    async def _on_reconnected(self) -> None:
+        _log.warning("%s: reconnected", self._server)
 
     async def _ensure_streams(self, streams: Sequence[StreamSpec]) -> None:
         js = await self._jetstream()

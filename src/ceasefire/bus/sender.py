@@ -30,13 +30,15 @@ class SendTally:
 class Sender:
     """Publishes to `bus`, falling back to `spool` (if any) once the bus stops answering."""
 
-    def __init__(self, bus: Bus, spool: Spool | None = None) -> None:
+    def __init__(self, bus: Bus, spool: Spool | None = None, offline: str | None = None) -> None:
+        """`offline`: why the bus is known to be unreachable already (with a spool, nothing is
+        then tried: every message goes to the spool)."""
         self._bus = bus
         self._spool = spool
-        self._offline = spool is not None and spool.pending() > 0
-        self.offline_reason: str | None = (
-            "older messages wait in the spool" if self._offline else None
-        )
+        if spool is not None and offline is None and spool.pending():
+            offline = "older messages wait in the spool"
+        self._offline = spool is not None and offline is not None
+        self.offline_reason = offline if self._offline else None
         self.tally = SendTally()
 
     def send(self, message: Outgoing) -> None:

@@ -242,6 +242,7 @@ def run_worker(
                 log(f"bus unavailable, waiting: {exc.detail}")
             outage = exc.detail
             sleep(0.5)
+            idle_since = time.monotonic()  # an outage is not idleness: wait for the bus
             continue
         if outage is not None:
             log("bus reachable again")

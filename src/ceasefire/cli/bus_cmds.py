@@ -129,18 +129,10 @@ def publish(
     store = open_store(check_db_path(db)) if embedded and db is not None else None
     the_spool = Spool(spool) if spool is not None else None
     try:
-        _ensure_streams(the_bus, the_spool)
+        offline = _ensure_streams(the_bus, the_spool)
         if drain and the_spool is not None:
-            result = the_spool.drain(the_bus)
-            typer.echo(
-                f"drained: {result.sent} sent ({result.duplicates} already on the bus),"
-                f" {result.left} left in {the_spool.path}"
-            )
-            if result.left:
-                raise StorageUnavailableError(
-                    f"{result.left} messages still wait in {the_spool.path}: {result.stopped_by}"
-                )
-        sender = Sender(the_bus, the_spool)
+            _drain(the_bus, the_spool, offline)
+        sender = Sender(the_bus, the_spool, offline)
         outcomes = publish_files(sender, files, bundled_unit_of(), kind, reported_by)
         for outcome in outcomes:
             print_problems(outcome.report.issues[:MAX_ISSUES_SHOWN])
@@ -165,14 +157,31 @@ def publish(
         )
 
 
-def _ensure_streams(bus: Bus, spool: Spool | None) -> None:
-    """Create the streams; with a spool, a bus that cannot be reached is not an error yet
-    (the messages wait in the spool), without one it is (exit 7)."""
+def _drain(bus: Bus, spool: Spool, offline: str | None) -> None:
+    """Send the spool; what the bus did not take is an error to retry (exit 7)."""
+    if offline is None:
+        result = spool.drain(bus)
+        typer.echo(
+            f"drained: {result.sent} sent ({result.duplicates} already on the bus),"
+            f" {result.left} left in {spool.path}"
+        )
+        left, offline = result.left, result.stopped_by
+    else:
+        left = spool.pending()
+    if left:
+        raise StorageUnavailableError(f"{left} messages still wait in {spool.path}: {offline}")
+
+
+def _ensure_streams(bus: Bus, spool: Spool | None) -> str | None:
+    """Create the streams; with a spool, a bus that cannot be reached is not an error (the
+    messages wait in the spool: returns why), without one it is (exit 7)."""
     try:
         bus.ensure_streams(STREAMS)
-    except StorageUnavailableError:
+    except StorageUnavailableError as exc:
         if spool is None:
             raise
+        return exc.detail
+    return None
 
 
 def worker(

@@ -1,0 +1,131 @@
+"""Fault tests on a real NATS JetStream server (our own, which the tests stop on purpose):
+a worker killed mid-stream, the server restarted during intake, a stream published twice.
+After each, every observation is stored exactly once and the ledger verifies."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from bus_helpers import Held, held, ledgered, observation, observation_rows, publish_all
+from ceasefire.bus import BusUnavailableError, open_bus
+from ceasefire.bus.contract import Bus
+from ceasefire.bus.subjects import observation_message
+from ceasefire.domain import Observation
+from ceasefire.monitoring.setup import bundled_unit_of
+from ceasefire.records import encode
+from ceasefire.store import open_store
+from nats_helpers import WAIT_S, nats_server, requires_nats_server, start_worker, wait_until
+
+pytestmark = [requires_nats_server(), pytest.mark.slow]
+
+#: Small batches and a short ack wait, so a kill lands mid-stream and redelivery is quick.
+WORKER = ("--batch", "5", "--ack-wait", "2")
+
+
+def stored_exactly_once(db: Path, observations: list[Observation]) -> Held:
+    """The store holds each observation once (one version each), the ledger one entry for
+    each, and the ledger verifies."""
+    store = open_store(str(db))
+    try:
+        state = held(store)
+        ledger = store.ledger()
+        assert ledger is not None
+        report = ledger.verify()
+    finally:
+        store.close()
+    assert sorted(state.observation_ids) == sorted(o.id for o in observations)
+    assert {lid for _, _, lid in state.versions} == {encode(o).ledger_id for o in observations}
+    assert state.ledger_size == len(observations)
+    assert report.ok, report.reason
+    return state
+
+
+def publish_retrying(bus: Bus, observations: list[Observation]) -> None:
+    """Publish each until the bus acknowledges it (the server may be restarting)."""
+    unit_of = bundled_unit_of()
+    for o in observations:
+        message = observation_message(o, unit_of)
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            try:
+                bus.publish(message)
+                break
+            except BusUnavailableError:
+                assert time.monotonic() < deadline, f"bus never took {message.msg_id}"
+                time.sleep(0.1)
+
+
+def test_a_worker_killed_mid_stream_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    ledgered(db).close()
+    observations = [observation(i) for i in range(1500)]
+    with nats_server(tmp_path) as server:
+        bus = open_bus(server.url)
+        try:
+            assert publish_all(bus, observations) == len(observations)
+        finally:
+            bus.close()
+        first = start_worker(server.url, db, tmp_path / "w1.log", *WORKER)
+        wait_until(lambda: observation_rows(db) >= 20, "the first worker storing")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=WAIT_S)
+        at_kill = observation_rows(db)
+        assert at_kill < len(observations), "the kill came after the end of the stream"
+        second = start_worker(
+            server.url, db, tmp_path / "w2.log", *WORKER, "--stop-when-idle", "5"
+        )
+        assert second.wait(timeout=WAIT_S * 2) == 0, (tmp_path / "w2.log").read_text()
+    stored_exactly_once(db, observations)
+
+
+def test_a_nats_restart_during_intake_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    """The server stops and starts again while the worker stores and the publisher sends;
+    the worker reconnects by itself, and the publisher's re-sends are duplicates."""
+    db = tmp_path / "store.db"
+    ledgered(db).close()
+    observations = [observation(i) for i in range(1200)]
+    first_half, second_half = observations[:600], observations[600:]
+    with nats_server(tmp_path) as server:
+        bus = open_bus(server.url)
+        try:
+            publish_all(bus, first_half)
+            worker = start_worker(
+                server.url, db, tmp_path / "w.log", *WORKER, "--stop-when-idle", "8"
+            )
+            wait_until(lambda: observation_rows(db) >= 20, "the worker storing")
+            server.stop()
+            at_stop = observation_rows(db)
+            server.start()
+            publish_retrying(bus, second_half)
+            publish_retrying(bus, first_half)  # a post re-sending what it is unsure of
+        finally:
+            bus.close()
+        assert at_stop < len(observations), "the restart came after the end of the stream"
+        assert worker.wait(timeout=WAIT_S * 2) == 0, (tmp_path / "w.log").read_text()
+    stored_exactly_once(db, observations)
+
+
+def test_the_same_stream_published_twice_changes_neither_store_nor_ledger(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "store.db"
+    ledgered(db).close()
+    observations = [observation(i) for i in range(200)]
+    with nats_server(tmp_path) as server:
+        bus = open_bus(server.url)
+        try:
+            assert publish_all(bus, observations) == 200
+            worker = start_worker(server.url, db, tmp_path / "w1.log", "--stop-when-idle", "2")
+            assert worker.wait(timeout=WAIT_S) == 0
+            before = stored_exactly_once(db, observations)
+            assert publish_all(bus, observations) == 0  # every one a duplicate for the bus
+        finally:
+            bus.close()
+        worker = start_worker(server.url, db, tmp_path / "w2.log", "--stop-when-idle", "2")
+        assert worker.wait(timeout=WAIT_S) == 0
+        assert "0 messages" in (tmp_path / "w2.log").read_text()
+    assert stored_exactly_once(db, observations) == before
