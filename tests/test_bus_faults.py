@@ -4,6 +4,7 @@ After each, every observation is stored exactly once and the ledger verifies."""
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from pathlib import Path
@@ -129,3 +130,36 @@ def test_the_same_stream_published_twice_changes_neither_store_nor_ledger(
         assert worker.wait(timeout=WAIT_S) == 0
         assert "0 messages" in (tmp_path / "w2.log").read_text()
     assert stored_exactly_once(db, observations) == before
+
+
+def handled(log: Path) -> int:
+    """Messages a worker says it handled, from its last line."""
+    match = re.search(r"worker \S+: (\d+) messages", log.read_text())
+    assert match is not None, log.read_text()
+    return int(match.group(1))
+
+
+def test_two_workers_of_one_durable_share_the_stream_and_store_it_once(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "store.db"
+    ledgered(db).close()
+    observations = [observation(i) for i in range(1500)]
+    logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+    with nats_server(tmp_path) as server:
+        workers = [
+            start_worker(server.url, db, log, *WORKER, "--stop-when-idle", "4") for log in logs
+        ]
+        for log in logs:
+            wait_until(lambda log=log: "storing into" in log.read_text(), f"{log.name} started")
+        bus = open_bus(server.url)
+        try:
+            publish_all(bus, observations)
+        finally:
+            bus.close()
+        for worker, log in zip(workers, logs, strict=True):
+            assert worker.wait(timeout=WAIT_S * 2) == 0, log.read_text()
+    shares = [handled(log) for log in logs]
+    assert min(shares) > 0, shares
+    assert sum(shares) >= len(observations)
+    stored_exactly_once(db, observations)

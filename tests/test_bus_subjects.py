@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bus_helpers import BLACK_SEA, KHARKIV, corrected, observation
+from ceasefire.api.config import load_config
 from ceasefire.bus.subjects import (
     REASON_HEADER,
     UNPLACED,
@@ -19,6 +20,7 @@ from ceasefire.bus.subjects import (
     token,
 )
 from ceasefire.cli import app
+from ceasefire.domain.errors import InvalidInputError
 from ceasefire.domain.observation import Location
 from ceasefire.monitoring.setup import bundled_unit_of
 from ceasefire.records import encode
@@ -109,3 +111,18 @@ def test_a_worker_on_the_embedded_bus_is_refused_with_what_to_set() -> None:
     result = CliRunner().invoke(app, ["worker"], env={"CEASEFIRE_BUS": "memory"})
     assert result.exit_code == 2
     assert "CEASEFIRE_BUS=nats://HOST:PORT" in result.output
+
+
+def test_the_bus_setting_comes_from_the_environment_or_toml_and_is_checked(
+    tmp_path: Path,
+) -> None:
+    assert load_config({}).bus == "memory"
+    assert load_config({"CEASEFIRE_BUS": "nats://127.0.0.1:4222"}).bus == "nats://127.0.0.1:4222"
+    toml = tmp_path / "service.toml"
+    toml.write_text('[service]\nbus = "nats://10.0.0.5:4222"\n', encoding="utf-8")
+    assert load_config({}, toml).bus == "nats://10.0.0.5:4222"
+    with pytest.raises(InvalidInputError) as caught:
+        load_config({"CEASEFIRE_BUS": "kafka://broker:9092"})
+    problem = caught.value.problems[0]
+    assert (problem.field, problem.source) == ("bus", "environment")
+    assert "no bus for 'kafka'" in problem.reason
