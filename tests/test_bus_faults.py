@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import signal
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,10 @@ def test_the_same_stream_published_twice_changes_neither_store_nor_ledger(
     assert stored_exactly_once(db, observations) == before
 
 
+def started(log: Path) -> bool:
+    return "storing into" in log.read_text()
+
+
 def handled(log: Path) -> int:
     """Messages a worker says it handled, from its last line."""
     match = re.search(r"worker \S+: (\d+) messages", log.read_text())
@@ -151,7 +156,7 @@ def test_two_workers_of_one_durable_share_the_stream_and_store_it_once(
             start_worker(server.url, db, log, *WORKER, "--stop-when-idle", "4") for log in logs
         ]
         for log in logs:
-            wait_until(lambda log=log: "storing into" in log.read_text(), f"{log.name} started")
+            wait_until(partial(started, log), f"{log.name} started")
         bus = open_bus(server.url)
         try:
             publish_all(bus, observations)
