@@ -107,6 +107,13 @@ class Bus(Protocol):
         """Publish and wait until the bus keeps the message; BusUnavailableError otherwise."""
         ...
 
+    def publish_many(self, messages: Sequence[Outgoing]) -> list[PublishAck | BusUnavailableError]:
+        """Publish in order without waiting for each acknowledgement before the next (one
+        round trip for the lot, not one per message); each message's acknowledgement or
+        error, in the same order. A failure says nothing of the messages after it: a caller
+        keeping order re-sends from the first failure on (harmless: same message ids)."""
+        ...
+
     def consumer(
         self, stream: str, durable: str, filter_subject: str, ack_wait_s: float
     ) -> Consumer:

@@ -95,6 +95,19 @@ class NatsBus:
         ack = self._call(self._publish(message.subject, message.data, headers))
         return PublishAck(ack.stream, ack.seq, bool(ack.duplicate))
 
+    def publish_many(self, messages: Sequence[Outgoing]) -> list[PublishAck | BusUnavailableError]:
+        try:
+            results = self._call(self._publish_many(messages))
+        except BusUnavailableError as exc:
+            return [exc] * len(messages)
+        return [self._outcome(result) for result in results]
+
+    def _outcome(self, result: Any) -> PublishAck | BusUnavailableError:
+        if isinstance(result, BaseException):
+            reason = str(result) or type(result).__name__
+            return BusUnavailableError(f"{self.url}: not acknowledged: {reason}")
+        return PublishAck(result.stream, result.seq, bool(result.duplicate))
+
     def consumer(
         self, stream: str, durable: str, filter_subject: str, ack_wait_s: float
     ) -> NatsConsumer:
@@ -133,7 +146,8 @@ class NatsBus:
         _log.warning("%s: %s", self._server, str(exc) or type(exc).__name__)
 
     async def _on_disconnected(self) -> None:
-        _log.warning("%s: disconnected; reconnecting", self._server)
+        if self._client is not None:  # not when we close it ourselves
+            _log.warning("%s: disconnected; reconnecting", self._server)
 
     async def _on_reconnected(self) -> None:
         _log.warning("%s: reconnected", self._server)
@@ -154,6 +168,21 @@ class NatsBus:
     async def _publish(self, subject: str, data: bytes, headers: dict[str, str]) -> Any:
         js = await self._jetstream()
         return await js.publish(subject, data, timeout=self._request_wait_s, headers=headers)
+
+    async def _publish_many(self, messages: Sequence[Outgoing]) -> list[Any]:
+        """Every publish started in order (tasks run first in the order created, and each
+        writes its message before it first waits), then all acknowledgements awaited."""
+        js = await self._jetstream()
+        tasks = [
+            asyncio.ensure_future(
+                js.publish(
+                    m.subject, m.data, timeout=self._request_wait_s,
+                    headers={**m.headers, MSG_ID_HEADER: m.msg_id},
+                )
+            )
+            for m in messages
+        ]
+        return list(await asyncio.gather(*tasks, return_exceptions=True))
 
     async def _subscribe(
         self, stream: str, durable: str, filter_subject: str, config: ConsumerConfig

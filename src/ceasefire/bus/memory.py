@@ -97,6 +97,15 @@ class MemoryBus:
             self._lock.notify_all()
             return PublishAck(stream.spec.name, seq, duplicate=False)
 
+    def publish_many(self, messages: Sequence[Outgoing]) -> list[PublishAck | BusUnavailableError]:
+        out: list[PublishAck | BusUnavailableError] = []
+        for message in messages:
+            try:
+                out.append(self.publish(message))
+            except BusUnavailableError as exc:
+                out.append(exc)
+        return out
+
     def consumer(
         self, stream: str, durable: str, filter_subject: str, ack_wait_s: float
     ) -> MemoryConsumer:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ceasefire.bus.contract import Outgoing
 from ceasefire.bus.sender import Sender, SendTally
 from ceasefire.bus.subjects import UnitOf, observation_message
 from ceasefire.domain.errors import Problem
@@ -28,6 +29,9 @@ from ceasefire.paths import data_dir
 from ceasefire.records import RecordFormatError
 
 Progress = Callable[[str], None]
+
+#: Messages sent per round trip: bounds what is in flight (and in memory) at once.
+PIPELINE = 256
 
 
 @dataclass(frozen=True)
@@ -55,20 +59,24 @@ def publish_files(
         report, stream = stream_source(path, data_dir() / "missile_attacks", kind)
         before = replace(sender.tally)
         read, unreadable = 0, False
+        pending: list[Outgoing] = []
         try:
             for observation in stream:
                 if reported_by and not observation.reported_by:
                     observation = replace(observation, reported_by=reported_by)
                 try:
-                    message = observation_message(observation, unit_of)
+                    pending.append(observation_message(observation, unit_of))
                 except RecordFormatError as exc:
                     report.issues.append(Problem(str(path), exc.detail, pointer=observation.id))
                     continue
-                sender.send(message)
                 read += 1
+                if len(pending) == PIPELINE:
+                    sender.send_many(pending)
+                    pending = []
         except UnreadableSourceError as exc:
             report.issues.append(exc.problem)
             unreadable = True
+        sender.send_many(pending)
         outcomes.append(
             PublishOutcome(
                 report, read, _since(before, sender.tally),

@@ -9,9 +9,10 @@ read. `ceasefire publish --drain` sends the spool later.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ceasefire.bus.contract import Bus, BusUnavailableError, Outgoing
+from ceasefire.bus.contract import Bus, BusUnavailableError, Outgoing, PublishAck
 from ceasefire.bus.spool import Spool
 
 
@@ -41,18 +42,25 @@ class Sender:
         self.offline_reason = offline if self._offline else None
         self.tally = SendTally()
 
-    def send(self, message: Outgoing) -> None:
-        """Publish (or spool) one message; BusUnavailableError only when there is no spool."""
+    def send_many(self, messages: Sequence[Outgoing]) -> None:
+        """Publish (or spool) messages in order, pipelined; from the first one the bus did
+        not acknowledge, all go to the spool (those of them the bus did take come again
+        later as duplicates it drops). BusUnavailableError only when there is no spool."""
         if not self._offline:
-            try:
-                ack = self._bus.publish(message)
-            except BusUnavailableError as exc:
-                if self._spool is None:
-                    raise
-                self._offline, self.offline_reason = True, exc.detail
+            results = self._bus.publish_many(messages)
+            for i, result in enumerate(results):
+                if isinstance(result, BusUnavailableError):
+                    if self._spool is None:
+                        raise result
+                    self._offline, self.offline_reason = True, result.detail
+                    messages = messages[i:]
+                    break
+                self._count(result)
             else:
-                self.tally.published += not ack.duplicate
-                self.tally.duplicates += ack.duplicate
                 return
         assert self._spool is not None
-        self.tally.spooled += self._spool.put([message])
+        self.tally.spooled += self._spool.put(messages)
+
+    def _count(self, ack: PublishAck) -> None:
+        self.tally.published += not ack.duplicate
+        self.tally.duplicates += ack.duplicate
