@@ -88,3 +88,11 @@ def observation_rows(db: Path) -> int:
             "SELECT count(*) FROM records WHERE kind = 'observation'"
         ).fetchone()
     return int(count)
+
+
+def bulletin_rows(tmp_path: Path, bulletins_csv: Path, rows: int) -> Path:
+    """A file of the first `rows` rows of the bundled Air Force bulletins (a post's file)."""
+    path = tmp_path / "post.csv"
+    lines = bulletins_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[: rows + 1]), encoding="utf-8")
+    return path

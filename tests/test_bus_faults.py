@@ -12,15 +12,32 @@ from pathlib import Path
 
 import pytest
 
-from bus_helpers import Held, held, ledgered, observation, observation_rows, publish_all
+from bus_helpers import (
+    Held,
+    bulletin_rows,
+    held,
+    ledgered,
+    observation,
+    observation_rows,
+    publish_all,
+)
 from ceasefire.bus import BusUnavailableError, open_bus
 from ceasefire.bus.contract import Bus
 from ceasefire.bus.subjects import observation_message
 from ceasefire.domain import Observation
+from ceasefire.ingest.detect import stream_source
 from ceasefire.monitoring.setup import bundled_unit_of
+from ceasefire.paths import data_dir
 from ceasefire.records import encode
 from ceasefire.store import open_store
-from nats_helpers import WAIT_S, nats_server, requires_nats_server, start_worker, wait_until
+from nats_helpers import (
+    WAIT_S,
+    nats_server,
+    requires_nats_server,
+    run_cli,
+    start_worker,
+    wait_until,
+)
 
 pytestmark = [requires_nats_server(), pytest.mark.slow]
 
@@ -111,25 +128,28 @@ def test_a_nats_restart_during_intake_loses_and_duplicates_nothing(tmp_path: Pat
     stored_exactly_once(db, observations)
 
 
-def test_the_same_stream_published_twice_changes_neither_store_nor_ledger(
-    tmp_path: Path,
+def test_the_same_file_published_twice_changes_neither_store_nor_ledger(
+    tmp_path: Path, bulletins_csv: Path
 ) -> None:
+    """`ceasefire publish` of one file twice (pipelined publishing): the second time every
+    message is a duplicate for the bus, and a worker run after it changes nothing."""
+    source = bulletin_rows(tmp_path, bulletins_csv, 150)
+    _, stream = stream_source(source, data_dir() / "missile_attacks")
+    observations = list(stream)
     db = tmp_path / "store.db"
     ledgered(db).close()
-    observations = [observation(i) for i in range(200)]
     with nats_server(tmp_path) as server:
-        bus = open_bus(server.url)
-        try:
-            assert publish_all(bus, observations) == 200
-            worker = start_worker(server.url, db, tmp_path / "w1.log", "--stop-when-idle", "2")
-            assert worker.wait(timeout=WAIT_S) == 0
-            before = stored_exactly_once(db, observations)
-            assert publish_all(bus, observations) == 0  # every one a duplicate for the bus
-        finally:
-            bus.close()
-        worker = start_worker(server.url, db, tmp_path / "w2.log", "--stop-when-idle", "2")
+        first = run_cli("publish", str(source), "--bus", server.url)
+        assert first.returncode == 0, first.stderr
+        assert f"{len(observations)} published, 0 already on the bus" in first.stdout
+        worker = start_worker(server.url, db, tmp_path / "w1.log", "--stop-when-idle", "1")
         assert worker.wait(timeout=WAIT_S) == 0
-        assert "0 messages" in (tmp_path / "w2.log").read_text()
+        before = stored_exactly_once(db, observations)
+        again = run_cli("publish", str(source), "--bus", server.url)
+        assert f"0 published, {len(observations)} already on the bus" in again.stdout
+        worker = start_worker(server.url, db, tmp_path / "w2.log", "--stop-when-idle", "1")
+        assert worker.wait(timeout=WAIT_S) == 0
+        assert handled(tmp_path / "w2.log") == 0
     assert stored_exactly_once(db, observations) == before
 
 

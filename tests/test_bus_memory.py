@@ -210,6 +210,7 @@ def test_a_bad_message_goes_to_dead_letters_with_its_reason_and_the_worker_goes_
     worker = Worker(bus, store)
     drain(worker)
     assert store.count_observations() == 1
+    assert held(store).ledger_size == 1  # bad input left no trace in store or ledger
     dead = bus.messages(DEAD_LETTER_STREAM.name)
     reasons = [headers[REASON_HEADER] for _, _, headers in dead]
     assert "does not decode as a record" in reasons[0]

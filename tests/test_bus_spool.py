@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bus_helpers import ledgered
+from bus_helpers import bulletin_rows, ledgered
 from ceasefire.bus import Outgoing, open_bus
 from ceasefire.bus.memory import MemoryBus
 from ceasefire.bus.spool import Spool
@@ -20,13 +20,6 @@ from ceasefire.store import open_store
 from nats_helpers import WAIT_S, nats_server, requires_nats_server, run_cli, start_worker
 
 pytestmark = [requires_nats_server(), pytest.mark.slow]
-
-
-def bulletin_rows(tmp_path: Path, bulletins_csv: Path, rows: int) -> Path:
-    path = tmp_path / "post.csv"
-    lines = bulletins_csv.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(lines[: rows + 1]), encoding="utf-8")
-    return path
 
 
 def test_publish_into_a_stopped_link_then_drain_in_order(

@@ -1,4 +1,4 @@
-"""The subject and message-id rules, and the embedded `ceasefire publish` against `ingest`."""
+"""The subject and message-id rules, and the bus setting."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from bus_helpers import BLACK_SEA, KHARKIV, corrected, observation
 from ceasefire.api.config import load_config
@@ -19,12 +18,10 @@ from ceasefire.bus.subjects import (
     subject_of,
     token,
 )
-from ceasefire.cli import app
 from ceasefire.domain.errors import InvalidInputError
 from ceasefire.domain.observation import Location
 from ceasefire.monitoring.setup import bundled_unit_of
 from ceasefire.records import encode
-from ceasefire.store import open_store
 
 
 def at(lat: float | None, lon: float | None, region: str | None = None) -> Location:
@@ -80,37 +77,6 @@ def test_a_dead_letter_keeps_the_bytes_and_a_one_line_reason() -> None:
     assert letter.data == b"\x00bytes"
     assert letter.headers[REASON_HEADER] == "bad thing here"
     assert letter.msg_id == "dead/m-1"
-
-
-def test_embedded_publish_stores_exactly_what_ingest_stores(
-    tmp_path: Path, bulletins_csv: Path
-) -> None:
-    """`publish --db` on the embedded bus (publisher and worker in one process) against
-    `ingest`: the same records, byte for byte, and the same ledger ids."""
-    small = tmp_path / "bulletins.csv"
-    small.write_text(
-        "".join(bulletins_csv.read_text(encoding="utf-8").splitlines(keepends=True)[:120]),
-        encoding="utf-8",
-    )
-    runner = CliRunner()
-    env = {"CEASEFIRE_BUS": "memory"}
-    via_bus = runner.invoke(app, ["publish", str(small), "--db", str(tmp_path / "b.db")], env=env)
-    assert via_bus.exit_code == 0, via_bus.output
-    direct = runner.invoke(app, ["ingest", str(small), "--db", str(tmp_path / "i.db")])
-    assert direct.exit_code == 0, direct.output
-    stores = [open_store(str(tmp_path / name)) for name in ("b.db", "i.db")]
-    bodies = [sorted((r.ledger_id, r.data) for r in s.stored_records()) for s in stores]
-    assert len(bodies[0]) == 119
-    assert bodies[0] == bodies[1]
-    again = runner.invoke(app, ["publish", str(small), "--db", str(tmp_path / "b.db")], env=env)
-    assert "119 already stored" in again.output
-    assert sorted((r.ledger_id, r.data) for r in stores[0].stored_records()) == bodies[0]
-
-
-def test_a_worker_on_the_embedded_bus_is_refused_with_what_to_set() -> None:
-    result = CliRunner().invoke(app, ["worker"], env={"CEASEFIRE_BUS": "memory"})
-    assert result.exit_code == 2
-    assert "CEASEFIRE_BUS=nats://HOST:PORT" in result.output
 
 
 def test_the_bus_setting_comes_from_the_environment_or_toml_and_is_checked(
