@@ -85,6 +85,17 @@ class Delivery(Protocol):
         ...
 
 
+class Received:
+    """What a delivered message carries, whichever bus delivered it; a bus's delivery class
+    adds how to settle it (`Delivery`)."""
+
+    def __init__(
+        self, subject: str, data: bytes, headers: Mapping[str, str], deliveries: int
+    ) -> None:
+        self.subject, self.data, self.headers = subject, data, headers
+        self.deliveries = deliveries
+
+
 class Consumer(Protocol):
     """A durable pull consumer: every worker opened with the same name shares its work."""
 

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 from urllib.parse import SplitResult
@@ -36,6 +36,7 @@ from ceasefire.bus.contract import (
     Delivery,
     Outgoing,
     PublishAck,
+    Received,
     StreamSpec,
 )
 from ceasefire.domain.errors import UsageError
@@ -229,28 +230,16 @@ class NatsConsumer:
             return []  # nothing arrived in time: not a failure
 
 
-class NatsDelivery:
+class NatsDelivery(Received):
     """One JetStream message delivered to this worker."""
 
     def __init__(self, bus: NatsBus, message: Msg) -> None:
+        super().__init__(
+            message.subject, message.data, dict(message.headers or {}),
+            message.metadata.num_delivered,
+        )
         self._bus = bus
         self._message = message
-
-    @property
-    def subject(self) -> str:
-        return self._message.subject
-
-    @property
-    def data(self) -> bytes:
-        return self._message.data
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return dict(self._message.headers or {})
-
-    @property
-    def deliveries(self) -> int:
-        return self._message.metadata.num_delivered
 
     def ack(self) -> None:
         self._bus._call(self._message.ack())

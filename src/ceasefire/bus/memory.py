@@ -20,6 +20,7 @@ from ceasefire.bus.contract import (
     Delivery,
     Outgoing,
     PublishAck,
+    Received,
     StreamSpec,
 )
 
@@ -192,24 +193,12 @@ class MemoryConsumer:
                 self._bus._lock.wait(min(left, 0.05))
 
 
-class MemoryDelivery:
+class MemoryDelivery(Received):
     """One message handed to a worker of a `MemoryBus` group."""
 
     def __init__(self, bus: MemoryBus, group: _Group, stored: _Stored, deliveries: int) -> None:
+        super().__init__(stored.subject, stored.data, stored.headers, deliveries)
         self._bus, self._group, self._stored = bus, group, stored
-        self.deliveries = deliveries
-
-    @property
-    def subject(self) -> str:
-        return self._stored.subject
-
-    @property
-    def data(self) -> bytes:
-        return self._stored.data
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self._stored.headers
 
     def ack(self) -> None:
         self._bus._settle(self._group, self._stored.seq, None)
