@@ -3,6 +3,7 @@ over it: duplicates dropped, unacknowledged messages redelivered, bad messages d
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from bus_helpers import corrected, held, ledgered, observation, publish_all
 from ceasefire.bus import Outgoing, open_bus
-from ceasefire.bus.contract import BusUnavailableError
+from ceasefire.bus.contract import BusUnavailableError, Received
 from ceasefire.bus.memory import MemoryBus, subject_matches
 from ceasefire.bus.subjects import (
     DEAD_LETTER_STREAM,
@@ -21,7 +22,7 @@ from ceasefire.bus.subjects import (
     STREAMS,
     observation_message,
 )
-from ceasefire.bus.worker import Worker
+from ceasefire.bus.worker import BadMessageError, Worker, observation_in
 from ceasefire.domain.errors import UsageError
 from ceasefire.monitoring.setup import bundled_unit_of
 from ceasefire.records import encode
@@ -242,3 +243,21 @@ def test_a_worker_failing_mid_batch_loses_nothing(tmp_path: Path) -> None:
     drain(second)
     assert store.count_observations() == 5
     assert second.tally.logged == 5
+
+
+def tampered(field: str, value: object) -> bytes:
+    document = json.loads(encode(observation(1)).data)
+    document["observation"][field] = value
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"null", b"[]", b'{"kind": "finding"}', tampered("id", {}), tampered("launched", -3),
+     tampered("interval", "yesterday"), tampered("category", "rumour")],
+)
+def test_a_message_that_is_no_storable_observation_is_a_bad_message(data: bytes) -> None:
+    """Whatever the bytes, the worker's check says BadMessageError (dead letter), never
+    another exception that would stop the worker and bring the message back for ever."""
+    with pytest.raises(BadMessageError):
+        observation_in(Received("ceasefire.obs.x.y", data, {}, 1))

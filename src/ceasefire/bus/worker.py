@@ -23,7 +23,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ceasefire.bus.contract import MSG_ID_HEADER, Bus, BusUnavailableError, Consumer, Delivery
+from ceasefire.bus.contract import (
+    MSG_ID_HEADER,
+    Bus,
+    BusUnavailableError,
+    Consumer,
+    Delivery,
+    Received,
+)
 from ceasefire.bus.subjects import (
     DEAD_LETTER_PREFIX,
     OBSERVATION_STREAM,
@@ -32,7 +39,7 @@ from ceasefire.bus.subjects import (
     dead_letter,
 )
 from ceasefire.domain import Observation
-from ceasefire.domain.errors import CeasefireError, StorageUnavailableError
+from ceasefire.domain.errors import CeasefireError, InvalidInputError, StorageUnavailableError
 from ceasefire.pipeline import REPUBLISHED, first_reporter, plus
 from ceasefire.records import decode, encode
 from ceasefire.store import AddResult, Store
@@ -73,11 +80,11 @@ class WorkerTally:
         )
 
 
-class BadMessageError(ValueError):
-    """A message that can never be stored as it is; `reason` says why."""
+class BadMessageError(InvalidInputError):
+    """A message that can never be stored as it is; its detail says why."""
 
 
-def observation_in(delivery: Delivery) -> Observation:
+def observation_in(delivery: Received | Delivery) -> Observation:
     """The observation a message carries; BadMessageError if it carries anything else, or
     bytes other than the observation's canonical envelope (what the ledger would commit to
     must be exactly what the post sent)."""
@@ -87,7 +94,10 @@ def observation_in(delivery: Delivery) -> Observation:
         raise BadMessageError(f"does not decode as a record: {exc.detail}") from None
     if not isinstance(record, Observation):
         raise BadMessageError(f"carries a {type(record).__name__}, not an observation")
-    encoded = encode(record)
+    try:
+        encoded = encode(record)
+    except (CeasefireError, ValueError, TypeError) as exc:  # a field decode let through
+        raise BadMessageError(f"cannot be recorded exactly: {exc}") from None
     if encoded.data != delivery.data:
         raise BadMessageError(f"{encoded.ref}: not the canonical encoding of the record")
     claimed = delivery.headers.get(MSG_ID_HEADER)
@@ -147,7 +157,7 @@ class Worker:
             try:
                 good.append((delivery, observation_in(delivery)))
             except BadMessageError as exc:
-                self._dead_letter(delivery, str(exc))
+                self._dead_letter(delivery, exc.detail)
         if not good:
             return
         try:
