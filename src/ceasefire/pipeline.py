@@ -100,9 +100,9 @@ def ingest_files(
         try:
             with store.unit_of_work():
                 while batch := list(islice(stream, batch_size)):
-                    observations = _first_reporter(store, batch, reported_by)
+                    observations = first_reporter(store, batch, reported_by)
                     stored, kept = _write_recordable(observations, report, write)
-                    total, read = _plus(total, stored), read + len(kept)
+                    total, read = plus(total, stored), read + len(kept)
         except UnreadableSourceError as unreadable:  # rolled back: the file is one error
             outcomes.append(
                 IngestOutcome(unreadable.alone_in(report), AddResult(0, 0), unreadable=True)
@@ -114,7 +114,7 @@ def ingest_files(
     return outcomes
 
 
-def _plus(a: AddResult, b: AddResult) -> AddResult:
+def plus(a: AddResult, b: AddResult) -> AddResult:
     return AddResult(
         a.added + b.added,
         a.already_present + b.already_present,
@@ -143,7 +143,7 @@ def _write_recordable(
         return write(kept), kept
 
 
-def _first_reporter(
+def first_reporter(
     store: Store, observations: Sequence[Observation], reported_by: str
 ) -> list[Observation]:
     """Each observation as submitted by `reported_by`, unless it is stored already: then it

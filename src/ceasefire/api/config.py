@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ceasefire.bus.registry import bus_schemes, bus_url
 from ceasefire.domain.errors import InvalidInputError, Problem
 
 DEFAULT_DATA_DIR = Path("ceasefire-data")
@@ -34,6 +35,7 @@ REPORT_UPLOAD_PATH = "/v1/reports"
 ENVIRONMENT: Mapping[str, str] = {
     "data_dir": "CEASEFIRE_DATA_DIR",
     "store": "CEASEFIRE_STORE",
+    "bus": "CEASEFIRE_BUS",
     "max_body_bytes": "CEASEFIRE_MAX_BODY_BYTES",
     "rate_per_minute": "CEASEFIRE_RATE_PER_MINUTE",
     "token_days": "CEASEFIRE_TOKEN_DAYS",
@@ -53,6 +55,8 @@ class ServiceConfig:
     data_dir: Path = DEFAULT_DATA_DIR
     store: str | None = None
     """Store URL; None means ``sqlite:///<data_dir>/ceasefire.db``."""
+    bus: str = "memory"
+    """Bus URL: ``memory`` (embedded, in-process) or ``nats://HOST:PORT`` (docs/bus.md)."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Largest request body accepted; larger ones are answered 413 before they are read."""
     rate_per_minute: int = DEFAULT_RATE_PER_MINUTE
@@ -138,6 +142,16 @@ def _text(name: str, value: object, source: str) -> str:
     return value.strip()
 
 
+def _bus(name: str, value: object, source: str) -> str:
+    """A bus URL whose scheme a bus backend registered (checked here, opened where used)."""
+    text = _text(name, value, source)
+    scheme = bus_url(text).split("://", 1)[0]
+    if scheme not in bus_schemes():
+        known = ", ".join(bus_schemes())
+        raise _bad(name, source, f"{text!r}: no bus for {scheme!r}; known: {known}")
+    return text
+
+
 def _bad(name: str, source: str, reason: str) -> InvalidInputError:
     return InvalidInputError(
         f"configuration setting {name} is invalid",
@@ -156,6 +170,8 @@ def apply_settings(
             changes[name] = Path(_text(name, value, source))
         elif name in ("store", "ledger_origin"):
             changes[name] = _text(name, value, source)
+        elif name == "bus":
+            changes[name] = _bus(name, value, source)
         elif name in ("max_body_bytes", "rate_per_minute", "token_days", "escalate_after_minutes",
                       "max_report_bytes", "idempotency_hours"):
             changes[name] = _positive_int(name, value, source)

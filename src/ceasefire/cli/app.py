@@ -6,6 +6,7 @@ from ceasefire import __version__
 from ceasefire.cli import ledger as ledger_cli
 from ceasefire.cli import witness as witness_cli
 from ceasefire.cli.agreement_cmd import agreement_app
+from ceasefire.cli.bus_cmds import publish, worker
 from ceasefire.cli.deconflict import app as deconflict_app
 from ceasefire.cli.demo_cmd import demo
 from ceasefire.cli.errors import exits_on_error
@@ -41,6 +42,8 @@ app.command()(exits_on_error(verify))
 app.command()(exits_on_error(fuse))
 app.command()(exits_on_error(serve))
 app.command()(exits_on_error(audit))
+app.command()(exits_on_error(publish))
+app.command()(exits_on_error(worker))
 
 
 @app.command()
