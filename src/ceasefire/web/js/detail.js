@@ -40,6 +40,7 @@ function decisionForm(incident, me, findings, reload) {
 async function checkProof(ledgerId, me, vkeyText, out) {
   const say = (text, cls) => out.append(el("li", { class: cls || "" }, text));
   out.replaceChildren();
+  if (!window.crypto || !crypto.subtle) throw new Error("this page is not a secure context (HTTPS or localhost), so the browser has no WebCrypto to check with");
   const proof = await api.get(`/v1/ledger/proofs/inclusion${query({ record: ledgerId })}`);
   let leaf = Uint8Array.from(proof.leaf_hash.match(/../g).map((h) => parseInt(h, 16)));
   if (me.role !== "public") {

@@ -17,7 +17,7 @@ function clockSummary(clocks) {
 
 export async function renderQueue(section, me, facets, open) {
   const counts = facets.state || {};
-  const clocks = MISSION.has(me.role) || me.role === "party_liaison" ? await api.get("/v1/clocks") : [];
+  const clocks = MISSION.has(me.role) || me.role === "party_liaison" ? (await api.get("/v1/clocks?limit=1000")).items : [];
   const c = clockSummary(clocks);
   const box = (label, n, extra) => el("div", { class: extra || "" }, el("strong", {}, String(n)), label);
   section.replaceChildren(
