@@ -61,8 +61,8 @@ def _read_banner(process: subprocess.Popen[str]) -> tuple[dict[str, str], str]:
 def demo_server(data_dir: Path) -> Iterator[DemoServer]:
     port = free_port()
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "ceasefire"), "serve", "--demo", "--data-dir", str(data_dir),
-         "--port", str(port)],
+        [str(Path(sys.executable).parent / "ceasefire"), "serve", "--demo",
+         "--data-dir", str(data_dir), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         env={**os.environ, "CEASEFIRE_RATE_PER_MINUTE": "100000"},
     )
