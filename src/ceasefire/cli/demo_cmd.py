@@ -51,6 +51,8 @@ from ceasefire.store.audit import trusted_observations
 from ceasefire.verify.territory import map_day
 
 DEMO_ORIGIN = "ceasefire.demo/ledger"
+#: What `make demo` ends by printing: the service with the dashboard over the same data.
+DASHBOARD_COMMAND = ".venv/bin/ceasefire serve --demo --data-dir reports/dashboard"
 
 #: The real day the demo writes a daily report for: the Christmas truce's last full day.
 DEMO_REPORT_DAY = date(2025, 12, 26)
@@ -235,5 +237,7 @@ def demo(
                f" report daily --date YYYY-MM-DD --out {out.parent} --db {db})")
     typer.echo(f"explore: ceasefire incidents list --db {db} --min-sources 2;"
                f" ceasefire review queue --db {db}")
+    typer.echo(f"dashboard: {DASHBOARD_COMMAND}  (prints demo tokens, then open"
+               " http://127.0.0.1:8765/)")
     if not sealed.verified:
         raise VerificationFailedError(f"the demo ledger does not verify: {sealed.verify_reason}")
