@@ -30,7 +30,7 @@ def test_few_incidents_are_sent_one_by_one() -> None:
     points = [_point(i, 48.0 + i / 100, 37.0) for i in range(MAX_POINTS)]
     shown = aggregate(points, 6)
     assert shown["mode"] == "points"
-    assert [p["id"] for p in shown["points"]] == [p.id for p in points]
+    assert shown["points"] == points
     assert shown["cells"] == []
 
 

@@ -6,15 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-
-class MapIncident(BaseModel):
-    id: str
-    lat: float
-    lon: float
-    state: str
-    verdict: str
-    category: str
-    day: str
+from ceasefire.dashboard.grid import MapPoint
 
 
 class MapCell(BaseModel):
@@ -32,7 +24,7 @@ class MapIncidents(BaseModel):
     """Incidents in view that match the filters (points or cells hold them all)."""
     mode: str
     """``points`` when few, ``cells`` when aggregated."""
-    points: list[MapIncident]
+    points: list[MapPoint]
     cells: list[MapCell]
     unplaced: int
     """Matching incidents known only by a region name: on no map, counted here."""

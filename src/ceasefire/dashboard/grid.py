@@ -39,11 +39,6 @@ def cell_degrees(zoom: int) -> float:
     return 360.0 / float(2 ** max(0, min(zoom, 18))) / CELLS_PER_TILE
 
 
-def _point_view(p: MapPoint) -> dict[str, Any]:
-    return {"id": p.id, "lat": p.lat, "lon": p.lon, "state": p.state, "verdict": p.verdict,
-            "category": p.category, "day": p.day}
-
-
 def aggregate(points: Iterable[MapPoint], zoom: int) -> dict[str, Any]:
     """The incidents as ``points`` (few) or ``cells`` (many), and their total.
 
@@ -53,7 +48,7 @@ def aggregate(points: Iterable[MapPoint], zoom: int) -> dict[str, Any]:
     shown = list(points)
     if len(shown) <= MAX_POINTS:
         return {"total": len(shown), "mode": "points",
-                "points": [_point_view(p) for p in shown], "cells": []}
+                "points": shown, "cells": []}
     size = cell_degrees(zoom)
     groups: dict[tuple[int, int], list[MapPoint]] = {}
     for p in shown:
