@@ -92,6 +92,25 @@ def test_url_keeps_the_view(server: DemoServer, browser: Browser) -> None:
     _clean(again, server)
 
 
+def test_scrubbing_fast_shows_the_last_day_asked_for(server: DemoServer,
+                                                     browser: Browser) -> None:
+    with watched_page(browser) as watched:
+        sign_in(watched, server, "monitor", "#day=2025-03-01")
+        page = watched.page
+        for _ in range(6):  # without waiting for the answers
+            page.locator("#next-day").click()
+        page.wait_for_url(lambda url: "day=2025-03-07" in url)
+        page.wait_for_selector("body:not([data-busy])")
+        with httpx.Client(base_url=server.url, headers={
+                "Authorization": f"Bearer {server.tokens['monitor']}"}) as monitor:
+            expected = monitor.get("/v1/map/incidents", params={"day": "2025-03-07"}).json()
+        assert expected["total"] > 0  # a day with incidents, unlike the first one
+        label = page.inner_text("#day-label")
+        assert label.startswith(f"2025-03-07: {expected['total']} incidents"), label
+        assert page.get_attribute("body", "data-incidents") == str(expected["total"])
+    _clean(watched, server)
+
+
 def test_queue_walked_incident_verified_and_proof_checked(server: DemoServer,
                                                           browser: Browser) -> None:
     with watched_page(browser) as watched:

@@ -54,6 +54,7 @@ function selectTab(name) {
 async function refreshMap() {
   const filters = { day: state.view.day || "", agreement: state.view.agreement || "", category: state.view.category || "", source: state.view.source || "", state: state.view.state || "", oblast: state.view.oblast || "" };
   const answer = await state.map.showIncidents(filters);
+  if (answer === null) return null; // a later request superseded this one
   state.facets = answer.facets;
   const shownDay = state.view.day ? state.view.day : "all days";
   const line = mapDayFor(state.view.day);
@@ -94,8 +95,7 @@ async function update(changes) {
   state.busy += 1;
   document.body.dataset.busy = "1";
   try {
-    await refreshLayers(previous);
-    await refreshMap();
+    await Promise.all([refreshLayers(previous), refreshMap()]);
     fillSelect($("source"), Object.keys(state.facets.source || {}), state.view.source);
     fillSelect($("category"), Object.keys(state.facets.category || {}), state.view.category);
     fillSelect($("state"), Object.keys(state.facets.state || {}), state.view.state);
@@ -176,24 +176,22 @@ async function start() {
   state.mapDays = days.maps;
   fillSelect($("oblast"), oblasts, state.view.oblast);
   fillSelect($("agreement"), agreements.map((a) => a.id), state.view.agreement);
-  const first = state.mapDays[0] || "2025-01-01";
-  const last = state.mapDays[state.mapDays.length - 1] || isoDay(new Date());
-  state.days = dayRange(first < "2022-02-24" ? first : "2022-02-24", last);
+  // the timeline runs from the first day with a map or an incident the caller may see to the last
+  const overview = await api.get("/v1/map/incidents?zoom=3");
+  const incidentDays = Object.keys(overview.days);
+  const ends = [...state.mapDays, ...incidentDays].sort();
+  const today = isoDay(new Date());
+  state.days = dayRange(ends[0] || today, ends[ends.length - 1] || today);
   $("day").max = String(state.days.length - 1);
   if (!("day" in state.view) && !state.view.all) {
     // the latest day that holds an incident the caller may see, else the latest map
-    const overview = await api.get("/v1/map/incidents?zoom=3");
-    const withIncidents = Object.keys(overview.days);
-    state.view.day = withIncidents.length ? withIncidents[withIncidents.length - 1] : last;
-    if (state.view.day > last) state.days = dayRange(state.days[0], state.view.day);
-    $("day").max = String(state.days.length - 1);
+    state.view.day = incidentDays.length ? incidentDays[incidentDays.length - 1] : ends[ends.length - 1];
   }
   $("day").value = String(Math.max(0, state.days.indexOf(state.view.day)));
   $("all-days").checked = !state.view.day;
   wire();
-  await update({});
+  await Promise.all([update({}), renderQueue($("queue"), state.me, overview.facets, openIncident)]);
   const tab = state.view.tab || "queue";
-  await renderQueue($("queue"), state.me, state.facets, openIncident);
   if (state.view.incident) await openIncident(state.view.incident);
   else if (tab === "board") { selectTab("board"); await renderBoard($("board"), state.me); }
   else selectTab(tab);

@@ -66,10 +66,11 @@ export class IncidentMap {
   }
 
   async showLine(mapDay) {
-    this.layers.line.clearLayers(); this.layers.occupied.clearLayers();
-    this.rendered.line = null;
-    if (!mapDay) return;
+    this.wantedLine = mapDay;
+    if (!mapDay) { this.layers.line.clearLayers(); this.layers.occupied.clearLayers(); this.rendered.line = null; return; }
     const fc = await api.get(`/v1/map/lines/${mapDay}`);
+    if (this.wantedLine !== mapDay) return;
+    this.layers.line.clearLayers(); this.layers.occupied.clearLayers();
     for (const f of fc.features) (f.properties.kind === "occupied" ? this.layers.occupied : this.layers.line).addData(f);
     this.rendered.line = mapDay;
   }
@@ -89,9 +90,13 @@ export class IncidentMap {
     return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map((v) => v.toFixed(4)).join(",");
   }
 
+  // Scrubbing the timeline sends requests faster than they come back: only the answer to the
+  // latest one is drawn, so an earlier, slower answer never overwrites a later view.
   async showIncidents(filters) {
     const params = { ...filters, zoom: this.map.getZoom(), bbox: this.bbox() };
+    const asked = (this.asked = (this.asked || 0) + 1);
     const answer = await api.get(`/v1/map/incidents${query(params)}`);
+    if (asked !== this.asked) return null;
     const group = this.layers.incidents;
     group.clearLayers();
     for (const p of answer.points) {

@@ -17,7 +17,13 @@ function clockSummary(clocks) {
 
 export async function renderQueue(section, me, facets, open) {
   const counts = facets.state || {};
-  const clocks = MISSION.has(me.role) || me.role === "party_liaison" ? (await api.get("/v1/clocks?limit=1000")).items : [];
+  const mission = MISSION.has(me.role);
+  const [clockPage, corroborated, reported] = await Promise.all([
+    mission || me.role === "party_liaison" ? api.get("/v1/clocks?limit=1000") : { items: [] },
+    mission ? waitingIncidents("corroborated", 60) : [],
+    mission ? waitingIncidents("reported", 40) : [],
+  ]);
+  const clocks = clockPage.items;
   const c = clockSummary(clocks);
   const box = (label, n, extra) => el("div", { class: extra || "" }, el("strong", {}, String(n)), label);
   section.replaceChildren(
@@ -28,11 +34,11 @@ export async function renderQueue(section, me, facets, open) {
       box("response clocks overdue", c.overdue, c.overdue ? "overdue" : "")),
     el("p", { class: "muted" }, `${c.running} response clocks running. Keys: \u2191/\u2193 or j/k walk the queue, Enter opens, [ and ] change the day.`),
   );
-  if (!MISSION.has(me.role)) {
+  if (!mission) {
     section.append(el("p", {}, "Only the mission reviews incidents; you see verified incidents on the map."));
     return;
   }
-  const items = [...await waitingIncidents("corroborated", 60), ...await waitingIncidents("reported", 40)];
+  const items = [...corroborated, ...reported];
   const list = el("ol", { class: "queue", role: "listbox", "aria-label": "Incidents waiting for review", tabindex: "0" });
   items.forEach((item, i) => {
     const li = el("li", { role: "option", id: `q-${item.id}`, "data-id": item.id, "aria-selected": i === 0 ? "true" : "false", onclick: () => open(item.id) },
