@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -200,6 +201,53 @@ def test_keyboard_alone(server: DemoServer, browser: Browser) -> None:
     _clean(watched, server)
 
 
+def _volume(lon: float, start: datetime) -> dict[str, object]:
+    return {"circle": {"lon": lon, "lat": 49.5, "radius_m": 2000.0}, "lower_m": 0.0,
+            "upper_m": 1000.0, "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat()}
+
+
+def _plan(client: httpx.Client, intent_id: str, lon: float, priority: int,
+          start: datetime) -> None:
+    body: dict[str, object] = {"id": intent_id, "command": "1st Air Wing", "priority": priority,
+                               "volumes": [_volume(lon, start)]}
+    seen = client.post("/v1/intents/area", json={"volumes": body["volumes"]})
+    body["seen"] = seen.json()["seen"]
+    answer = client.post("/v1/intents", json=body)
+    assert answer.status_code == 201, answer.text
+
+
+def test_the_deconfliction_board(server: DemoServer, browser: Browser) -> None:
+    """Two overlapping intents (the second, of higher priority, accepted over the first), one
+    apart, and two tracks head-on: the board marks the pair, the map draws them."""
+    start = datetime.now(UTC) + timedelta(hours=2)
+    auth = {"Authorization": f"Bearer {server.tokens['operations_planner']}"}
+    with httpx.Client(base_url=server.url, headers=auth) as planner:
+        _plan(planner, "board-a", 25.50, 0, start)
+        _plan(planner, "board-b", 25.51, 10, start)
+        _plan(planner, "board-c", 27.00, 0, start)
+    now = datetime.now(UTC).isoformat()
+    head_on = [{"id": "TRK1", "t": now, "lat": 49.0, "lon": 30.0, "alt_m": 1000.0,
+                "trk_deg": 90.0, "gs_mps": 200.0},
+               {"id": "TRK2", "t": now, "lat": 49.0, "lon": 30.2, "alt_m": 1000.0,
+                "trk_deg": 270.0, "gs_mps": 200.0}]
+    with httpx.Client(base_url=server.url, headers={
+            "Authorization": f"Bearer {server.tokens['monitor']}"}) as monitor:
+        assert monitor.post("/v1/tracks", json={"states": head_on}).status_code in (200, 201)
+    with watched_page(browser) as watched:
+        sign_in(watched, server, "reviewer", "#tab=board")
+        page = watched.page
+        page.wait_for_selector("#intent-axis")
+        assert page.inner_text("#intent-overlaps") == "2"
+        assert page.inner_text("#track-conflicts") == "1"
+        assert _count(watched, "#intent-axis rect.conflict") == 2
+        marked = page.locator("#intents tr.conflict td:first-child").all_inner_texts()
+        assert sorted(t.split()[0] for t in marked) == ["board-a", "board-b"]
+        assert _count(watched, ".leaflet-zones-pane path") >= 3  # the three intents
+        watched.screenshot("deconfliction-board")
+    _clean(watched, server)
+
+
 @pytest.mark.parametrize("role", ["public", "party_liaison", "operations_planner"])
 def test_other_roles_see_their_part_without_errors(server: DemoServer, browser: Browser,
                                                    role: str) -> None:
@@ -210,5 +258,7 @@ def test_other_roles_see_their_part_without_errors(server: DemoServer, browser: 
         assert "Only the mission reviews incidents" in page.inner_text("#queue")
         page.locator("#tab-board").click()
         page.wait_for_selector("#board h2")
+        if role == "operations_planner":
+            page.wait_for_selector("#board #intent-overlaps")
         watched.screenshot(f"role-{role}")
     _clean(watched, server)

@@ -135,7 +135,7 @@ function wire() {
   $("all-days").addEventListener("change", () => ($("all-days").checked ? update({ day: "", all: "1" }) : setDayIndex(Number($("day").value))));
   $("tab-queue").addEventListener("click", () => selectTab("queue"));
   $("tab-incident").addEventListener("click", () => selectTab("incident"));
-  $("tab-board").addEventListener("click", async () => { selectTab("board"); await renderBoard($("board"), state.me); });
+  $("tab-board").addEventListener("click", async () => { selectTab("board"); await renderBoard($("board"), state.me, state.map); });
   $("signout").addEventListener("click", () => { token.clear(); location.reload(); });
   let timer = null;
   state.map.map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(() => update({}), 150); });
@@ -193,7 +193,7 @@ async function start() {
   await Promise.all([update({}), renderQueue($("queue"), state.me, overview.facets, openIncident)]);
   const tab = state.view.tab || "queue";
   if (state.view.incident) await openIncident(state.view.incident);
-  else if (tab === "board") { selectTab("board"); await renderBoard($("board"), state.me); }
+  else if (tab === "board") { selectTab("board"); await renderBoard($("board"), state.me, state.map); }
   else selectTab(tab);
   document.body.dataset.ready = "1";
 }

@@ -30,11 +30,14 @@ export class IncidentMap {
       line: L.geoJSON(null, { pane: "front", style: { color: "#a00", weight: 2.5 } }),
       zones: L.geoJSON(null, { pane: "zones", style: (f) => ({ color: ZONE_COLOUR[f.properties.kind] || "#555", weight: 1.5, fillOpacity: 0.12, dashArray: f.properties.kind === "maritime_corridor" ? "6 4" : null }), onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.kind}: ${f.properties.id}`) }),
       incidents: L.layerGroup([], { pane: "incidents" }),
+      intents: L.layerGroup([], { pane: "zones" }),
+      tracks: L.layerGroup([], { pane: "incidents" }),
     };
     for (const layer of Object.values(this.layers)) layer.addTo(this.map);
     L.control.layers(null, {
       "Line of contact (day)": this.layers.line, "Occupied area (day)": this.layers.occupied,
       "Agreement zones": this.layers.zones, "Oblasts": this.layers.oblasts, "Incidents": this.layers.incidents,
+      "Operational intents": this.layers.intents, "Tracks": this.layers.tracks,
     }, { collapsed: true }).addTo(this.map);
     this.legend();
     this.rendered = { basemap: false, line: null, zones: null, incidents: 0, mode: null };
@@ -82,6 +85,35 @@ export class IncidentMap {
     const fc = await api.get(`/v1/map/agreements/${encodeURIComponent(id)}`);
     this.layers.zones.addData(fc);
     this.rendered.zones = fc.features.length;
+  }
+
+  showIntents(intents, met) {
+    const group = this.layers.intents;
+    group.clearLayers();
+    for (const intent of intents) {
+      const clash = (met.get(intent.id) || new Set()).size > 0;
+      const style = { pane: "zones", color: clash ? "#d55e00" : "#0072b2", weight: clash ? 3 : 1.5, fillOpacity: 0.15, dashArray: intent.state === "ended" ? "4 4" : null };
+      for (const v of intent.volumes) {
+        const shape = v.polygon ? L.polygon(v.polygon.map(([lon, lat]) => [lat, lon]), style) : L.circle([v.circle.lat, v.circle.lon], { ...style, radius: v.circle.radius_m });
+        shape.bindTooltip(`${intent.id} (${intent.nation} / ${intent.command}, ${intent.state}) ${v.start.slice(0, 16)}–${v.end.slice(0, 16)} ${Math.round(v.lower_m)}–${Math.round(v.upper_m)} m`);
+        group.addLayer(shape);
+      }
+    }
+    this.rendered.intents = intents.length;
+  }
+
+  showTracks(tracks, conflicts) {
+    const group = this.layers.tracks;
+    group.clearLayers();
+    const inConflict = new Set(conflicts.flatMap((c) => [c.id1, c.id2]));
+    const at = new Map(tracks.map((t) => [t.id, [t.lat, t.lon]]));
+    for (const t of tracks) {
+      const marker = L.circleMarker([t.lat, t.lon], { pane: "incidents", radius: 4, color: inConflict.has(t.id) ? "#d55e00" : "#1d2b36", weight: 2, fillOpacity: 0.8 });
+      marker.bindTooltip(`${t.id} ${Math.round(t.alt_m)} m ${Math.round(t.gs_mps)} m/s`);
+      group.addLayer(marker);
+    }
+    for (const c of conflicts) if (at.has(c.id1) && at.has(c.id2)) group.addLayer(L.polyline([at.get(c.id1), at.get(c.id2)], { pane: "incidents", color: "#d55e00", weight: 2, dashArray: "4 3" }));
+    this.rendered.tracks = tracks.length;
   }
 
   bbox() {
