@@ -102,8 +102,7 @@ def test_scrubbing_fast_shows_the_last_day_asked_for(server: DemoServer,
             page.locator("#next-day").click()
         page.wait_for_url(lambda url: "day=2025-03-07" in url)
         page.wait_for_selector("body:not([data-busy])")
-        with httpx.Client(base_url=server.url, headers={
-                "Authorization": f"Bearer {server.tokens['monitor']}"}) as monitor:
+        with server.client("monitor") as monitor:
             expected = monitor.get("/v1/map/incidents", params={"day": "2025-03-07"}).json()
         assert expected["total"] > 0  # a day with incidents, unlike the first one
         label = page.inner_text("#day-label")
@@ -146,8 +145,7 @@ def test_queue_walked_incident_verified_and_proof_checked(server: DemoServer,
         assert "Ed25519 signature" in steps
         watched.screenshot("incident-verified-proof")
     _clean(watched, server)
-    with httpx.Client(base_url=server.url, headers={
-            "Authorization": f"Bearer {server.tokens['public']}"}) as public:
+    with server.client("public") as public:
         shown = public.get(f"/v1/incidents/{chosen}")  # verified now: published
     assert shown.status_code == 200
     assert shown.json()["state"] == "verified"
@@ -221,8 +219,7 @@ def test_the_deconfliction_board(server: DemoServer, browser: Browser) -> None:
     """Two overlapping intents (the second, of higher priority, accepted over the first), one
     apart, and two tracks head-on: the board marks the pair, the map draws them."""
     start = datetime.now(UTC) + timedelta(hours=2)
-    auth = {"Authorization": f"Bearer {server.tokens['operations_planner']}"}
-    with httpx.Client(base_url=server.url, headers=auth) as planner:
+    with server.client("operations_planner") as planner:
         _plan(planner, "board-a", 25.50, 0, start)
         _plan(planner, "board-b", 25.51, 10, start)
         _plan(planner, "board-c", 27.00, 0, start)
@@ -231,8 +228,7 @@ def test_the_deconfliction_board(server: DemoServer, browser: Browser) -> None:
                 "trk_deg": 90.0, "gs_mps": 200.0},
                {"id": "TRK2", "t": now, "lat": 49.0, "lon": 30.2, "alt_m": 1000.0,
                 "trk_deg": 270.0, "gs_mps": 200.0}]
-    with httpx.Client(base_url=server.url, headers={
-            "Authorization": f"Bearer {server.tokens['monitor']}"}) as monitor:
+    with server.client("monitor") as monitor:
         assert monitor.post("/v1/tracks", json={"states": head_on}).status_code in (200, 201)
     with watched_page(browser) as watched:
         sign_in(watched, server, "reviewer", "#tab=board")

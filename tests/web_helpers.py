@@ -34,6 +34,11 @@ class DemoServer:
     vkey: str
     data_dir: Path
 
+    def client(self, role: str) -> httpx.Client:
+        """An HTTP client with the token of `role`, beside the browser."""
+        return httpx.Client(base_url=self.url,
+                            headers={"Authorization": f"Bearer {self.tokens[role]}"})
+
 
 def free_port() -> int:
     with socket.socket() as s:
