@@ -63,6 +63,14 @@ RULES: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/v1/tracks"): MISSION | {Role.OPERATIONS_PLANNER},
     ("GET", "/v1/tracks/conflicts"): MISSION | {Role.OPERATIONS_PLANNER},
     ("GET", "/v1/tracks/incursions"): MISSION | {Role.OPERATIONS_PLANNER},
+    ("GET", "/v1/incidents/{incident_id}/findings"): MISSION | {Role.PARTY_LIAISON},
+    ("GET", "/v1/map/basemap"): EVERYONE,
+    ("GET", "/v1/map/days"): EVERYONE,
+    ("GET", "/v1/map/lines/{day}"): EVERYONE,
+    ("GET", "/v1/map/agreements/{agreement_id}"): EVERYONE,
+    ("GET", "/v1/map/incidents"): EVERYONE,
+    ("GET", "/"): None,
+    ("GET", "/ui/{asset}"): None,
 }
 
 
@@ -123,7 +131,9 @@ def _call(client: httpx.Client, method: str, path: str, service: Service) -> htt
     verified = _verified(service)
     concrete = path.replace("{incident_id}", verified).replace(
         "{clock_id}", f"{verified}:UA:military"
-    ).replace("{message_id}", "msg-none")
+    ).replace("{message_id}", "msg-none").replace("{asset}", "app.css").replace(
+        "{day}", "2025-12-15"
+    ).replace("{agreement_id}", service.app.state.services.agreements[0].id)
     if path.endswith("/stream"):  # only the status: the stream itself never ends
         with client.stream(method, concrete) as response:
             if response.status_code != 200:
@@ -150,8 +160,9 @@ def _call(client: httpx.Client, method: str, path: str, service: Service) -> htt
         state = {"id": "MATRIX", "t": datetime.now(UTC).isoformat(), "lat": 48.0, "lon": 30.0,
                  "alt_m": 1000.0, "trk_deg": 0.0, "gs_mps": 100.0}
         return client.post(path, json={"states": [state]})
-    if path == "/v1/findings":
-        return client.get(path, params={"agreement": service.app.state.services.agreements[0].id})
+    if path in ("/v1/findings", "/v1/incidents/{incident_id}/findings"):
+        return client.get(concrete,
+                          params={"agreement": service.app.state.services.agreements[0].id})
     if path.endswith("/inclusion"):
         return client.get(path, params={"index": 0})
     if path.endswith("/consistency"):

@@ -382,6 +382,18 @@ def test_change_feed_returns_inserts_and_retirements_after_a_cursor(store: Store
     assert int(limited.next or 0) > start
 
 
+def test_change_head_is_the_last_change_number(store: Store) -> None:
+    empty = store.change_head()
+    store.add_observations([obs(1)])
+    head = store.change_head()
+    assert head > empty
+    assert store.changes(empty).next == str(head)
+    assert store.changes(head).items == []
+    correct(store, obs(1), launched=1)  # a retirement moves the head too
+    assert store.change_head() > head
+    assert store.changes(head).next == str(store.change_head())
+
+
 def test_unit_of_work_is_all_or_nothing(store: Store) -> None:
     store.add_observations([obs(1)])
 

@@ -20,7 +20,7 @@ from ceasefire import __version__
 from ceasefire.agreement.loader import load_agreement
 from ceasefire.api.accounts import Accounts, utc_now
 from ceasefire.api.audit import Auditor
-from ceasefire.api.auth import public_paths
+from ceasefire.api.auth import public_paths, public_prefixes
 from ceasefire.api.config import ServiceConfig
 from ceasefire.api.gate import GateMiddleware
 from ceasefire.api.group_commit import GroupCommitter
@@ -38,14 +38,17 @@ from ceasefire.api.routes import (
     incidents,
     intents,
     ledger,
+    maps,
     meta,
     observations,
     reports,
     tracks,
+    web,
 )
 from ceasefire.api.services import Services
 from ceasefire.api.submissions import ObservationIn
 from ceasefire.api.sweeper import sweep_forever
+from ceasefire.dashboard.service import DashboardData
 from ceasefire.domain.agreement import Agreement
 from ceasefire.paths import shipped_agreements
 from ceasefire.store import Store
@@ -107,6 +110,7 @@ def create_app(
         intents=IntentDesk.open(store, auditor, constraints),
         tracks=LivePicture(),
     )
+    app.state.dashboard = DashboardData.over(store, app.state.services.agreements)
     app.state.internal_errors = 0
     install_problem_handlers(app)
     app.include_router(meta.router)
@@ -119,10 +123,13 @@ def create_app(
     app.include_router(reports.router)
     app.include_router(intents.router)
     app.include_router(tracks.router)
+    app.include_router(maps.router)
+    app.include_router(web.router)
     app.add_middleware(
         GateMiddleware,
         services=app.state.services,
         limiter=RateLimiter(config.rate_per_minute),
         public_paths=public_paths(app),
+        public_prefixes=public_prefixes(app),
     )
     return app

@@ -110,6 +110,13 @@ def public_paths(app: FastAPI) -> frozenset[str]:
     return frozenset(paths)
 
 
+def public_prefixes(app: FastAPI) -> tuple[str, ...]:
+    """Prefixes of public routes that end in a path parameter (``/ui/{asset:path}``): every
+    path under them is public (the route itself decides which exist)."""
+    return tuple(r.path.split("{", 1)[0] for r in api_routes(app.routes)
+                 if _is_public(r) and r.path.endswith(":path}"))
+
+
 def _is_public(route: APIRoute) -> bool:
     try:
         return declared_rule(route) is None

@@ -52,11 +52,17 @@ class GateMiddleware:
         services: Services,
         limiter: RateLimiter,
         public_paths: frozenset[str],
+        public_prefixes: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.services = services
         self.limiter = limiter
         self.public_paths = public_paths
+        self.public_prefixes = public_prefixes
+
+    def _public(self, path: str) -> bool:
+        return path in self.public_paths or any(path.startswith(p) and ".." not in path
+                                                for p in self.public_prefixes)
 
     def _principal(self, scope: Scope) -> Principal | None:
         token = bearer_token(scope)
@@ -80,7 +86,7 @@ class GateMiddleware:
             )
             await problem_response(limited, path)(scope, receive, send)
             return
-        if principal is None and path not in self.public_paths:
+        if principal is None and not self._public(path):
             anonymous = UnauthenticatedError("a valid bearer token is required")
             await problem_response(anonymous, path)(scope, receive, send)
             return

@@ -176,6 +176,9 @@ class IncidentDetail(BaseModel):
     attribution: AttributionView
     history: list[TransitionView]
     clocks: list[ClockView]
+    ledger_id: str | None = Field(
+        default=None, description="Ledger id of the current version: ask"
+        " `/v1/ledger/proofs/inclusion?record=` for its proof.")
 
 
 class TransitionBody(BaseModel):

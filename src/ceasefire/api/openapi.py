@@ -86,3 +86,9 @@ def install_openapi(app: FastAPI, extra_models: Sequence[type[BaseModel]] = ()) 
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def raw_response(media_type: str, schema_type: str, description: str) -> dict[int | str, Any]:
+    """The `responses` of a route that answers bytes of one media type (GeoJSON, a page)."""
+    return {200: {"content": {media_type: {"schema": {"type": schema_type}}},
+                  "description": description}}

@@ -22,6 +22,7 @@ def serve(config: ServiceConfig, host: str, port: int) -> None:
     accounts = Accounts(config.accounts_path)
     try:
         app = create_app(config, store, accounts)
+        app.state.dashboard.warm()
         try:
             uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
         finally:

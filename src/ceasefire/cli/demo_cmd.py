@@ -9,7 +9,7 @@ ledger, export one finding's evidence bundle and check it offline, then write th
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -42,7 +42,7 @@ from ceasefire.monitoring.summary import (
 from ceasefire.paths import bundled_sources, shipped_agreements
 from ceasefire.pipeline import Assessment, assess_stored
 from ceasefire.records import encode
-from ceasefire.report.daily.build import build_daily
+from ceasefire.report.daily.build import DailyReport, build_daily
 from ceasefire.report.daily.period import ReportDay
 from ceasefire.report.markdown import LedgerSummary, render_report
 from ceasefire.report.monitoring_md import monitoring_section
@@ -51,6 +51,8 @@ from ceasefire.store.audit import trusted_observations
 from ceasefire.verify.territory import map_day
 
 DEMO_ORIGIN = "ceasefire.demo/ledger"
+#: What `make demo` ends by printing: the service with the dashboard over the same data.
+DASHBOARD_COMMAND = ".venv/bin/ceasefire serve --demo --data-dir reports/dashboard"
 
 #: The real day the demo writes a daily report for: the Christmas truce's last full day.
 DEMO_REPORT_DAY = date(2025, 12, 26)
@@ -128,22 +130,28 @@ def _print_monitoring(console: Console, s: MonitoringSummary) -> None:
     )
 
 
-def demo(
-    out: Annotated[Path, typer.Option(help="Where to write the Markdown report.")] = Path(
-        "reports/demo.md"
-    ),
-    db: Annotated[Path, typer.Option(help="SQLite store (and ledger) for the run.")] = Path(
-        "reports/ceasefire.db"
-    ),
-) -> None:
-    """Ingest the bundled real data, assess every shipped agreement, seal it in the ledger."""
-    console = error_console()
+@dataclass(frozen=True, slots=True)
+class DemoRun:
+    """What a demo build made: the assessments, the fusion summary, the sealed ledger, the
+    daily report."""
+
+    assessments: list[Assessment]
+    monitoring: MonitoringSummary
+    sealed: LedgerSummary
+    stored: int
+    daily: DailyReport
+    """The daily report of `DEMO_REPORT_DAY`, written beside the other outputs."""
+
+
+def build_demo_store(db: Path, signer: Signer, out_dir: Path, console: Console) -> DemoRun:
+    """Ingest the bundled data into a fresh store at `db` whose ledger `signer` signs, assess
+    every shipped agreement, fuse, checkpoint and verify; `ceasefire demo` and `ceasefire serve
+    --demo` build the same store this way."""
     check_db_path(str(db))  # never delete a directory or a file that is no database
     for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         leftover.unlink(missing_ok=True)
-    signer = _log_key(out.parent / "demo-log.key")
     store = open_store(str(db))
-    ledger = store.initialise_ledger(DEMO_ORIGIN, signer.verifier())
+    ledger = store.initialise_ledger(signer.name, signer.verifier())
     agreements = shipped_agreements()
     sources = bundled_sources()
     assessments: list[Assessment] = []
@@ -172,19 +180,37 @@ def demo(
             )
             progress.advance(task)
             progress.update(task, description=f"daily report of {DEMO_REPORT_DAY}")
-            out.parent.mkdir(parents=True, exist_ok=True)
+            out_dir.mkdir(parents=True, exist_ok=True)
             daily = build_daily(store, ReportDay(DEMO_REPORT_DAY), "en", moment,
                                 observations=observations,
                                 agreements=[a.agreement for a in assessments])
-            publish(store, daily, out.parent)
+            publish(store, daily, out_dir)
             progress.advance(task)
             progress.update(task, description="checkpoint and verify the ledger")
             ledger.refresh()  # the store's writes went through its own view of the ledger
-            sealed = _seal(ledger, signer, assessments, out.parent)
+            sealed = _seal(ledger, signer, assessments, out_dir)
             progress.advance(task)
         stored = store.count_observations()
     finally:
         store.close()
+    return DemoRun(assessments, monitoring, sealed, stored, daily)
+
+
+def demo(
+    out: Annotated[Path, typer.Option(help="Where to write the Markdown report.")] = Path(
+        "reports/demo.md"
+    ),
+    db: Annotated[Path, typer.Option(help="SQLite store (and ledger) for the run.")] = Path(
+        "reports/ceasefire.db"
+    ),
+) -> None:
+    """Ingest the bundled real data, assess every shipped agreement, seal it in the ledger."""
+    console = error_console()
+    check_db_path(str(db))
+    signer = _log_key(out.parent / "demo-log.key")
+    built = build_demo_store(db, signer, out.parent, console)
+    assessments, monitoring, sealed, stored, daily = (
+        built.assessments, built.monitoring, built.sealed, built.stored, built.daily)
     report = render_report(assessments, datetime.now(UTC), sealed, monitoring_section(monitoring))
     out.write_text(report, encoding="utf-8")
     for result in assessments:
@@ -211,5 +237,7 @@ def demo(
                f" report daily --date YYYY-MM-DD --out {out.parent} --db {db})")
     typer.echo(f"explore: ceasefire incidents list --db {db} --min-sources 2;"
                f" ceasefire review queue --db {db}")
+    typer.echo(f"dashboard: {DASHBOARD_COMMAND}  (prints demo tokens, then open"
+               " http://127.0.0.1:8765/)")
     if not sealed.verified:
         raise VerificationFailedError(f"the demo ledger does not verify: {sealed.verify_reason}")

@@ -21,7 +21,7 @@ from rich.table import Table
 from ceasefire.api.accounts import Accounts, UserInfo, utc_now
 from ceasefire.api.config import ServiceConfig, load_config
 from ceasefire.api.roles import OrgKind, Role
-from ceasefire.cli.errors import exits_on_error, wide_console
+from ceasefire.cli.errors import error_console, exits_on_error, wide_console
 from ceasefire.domain import AuditEntry, RecordKind, Side
 from ceasefire.domain.errors import NotFoundError
 from ceasefire.store import open_store
@@ -60,11 +60,24 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8765,
     data_dir: DataDirOption = None,
     config_file: ConfigOption = None,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="Serve the dashboard over the bundled real data (built into the data"
+                       " directory, or a temporary one) with a demo user of each role.")] = False,
 ) -> None:
-    """Serve the HTTP API; an empty data directory is initialised (store, ledger, log key)."""
+    """Serve the HTTP API and the dashboard (/); an empty data directory is initialised
+    (store, ledger, log key)."""
     from ceasefire.api.server import serve as run
 
-    run(_config(data_dir, config_file), host, port)
+    if demo:
+        from ceasefire.cli.serve_demo import announce, demo_data_dir, prepare_demo
+
+        config = _config(demo_data_dir(data_dir), config_file)
+        tokens = prepare_demo(config, error_console())
+        typer.echo(announce(config, host, port, tokens))
+        sys.stdout.flush()
+    else:
+        config = _config(data_dir, config_file)
+    run(config, host, port)
 
 
 def orgs_add(

@@ -286,6 +286,11 @@ class Store(Protocol):
         `next` is the cursor (a change number, as text) to pass next time."""
         ...
 
+    def change_head(self) -> int:
+        """The latest change number (0 for an empty store): what a reader that keeps derived
+        views passes to `changes` next, to learn cheaply whether anything changed since."""
+        ...
+
     def stored_records(self) -> Iterator[StoredRecord]:
         """Every stored version, in insertion order (audits, ledger cross-checks)."""
         ...

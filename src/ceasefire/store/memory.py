@@ -243,6 +243,10 @@ class MemoryStore(RecordStore):
             items = [row.stored() for row in rows[:limit]]
         return Page(items, str(items[-1].change if items else since))
 
+    def change_head(self) -> int:
+        with self._reading():
+            return max((row.change for row in self._rows), default=0)
+
     def index_problems(self) -> list[Problem]:
         with self._reading():
             rows = list(self._rows)

@@ -200,6 +200,10 @@ class SqlRecordStore(RecordStore):
         items = [stored(r) for r in rows]
         return Page(items, str(items[-1].change if items else since))
 
+    def change_head(self) -> int:
+        rows = self._rows("SELECT COALESCE(MAX(change), 0) FROM records", ())
+        return int(rows[0][0])
+
     def stored_records(self) -> Iterator[StoredRecord]:
         for row in self._rows(f"SELECT {READ} FROM records ORDER BY seq"):
             yield stored(row)

@@ -10,15 +10,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from ceasefire.api.auth import allow
 from ceasefire.api.filters import After, PageLimit
-from ceasefire.api.models import FindingPage
+from ceasefire.api.models import FindingPage, FindingView
 from ceasefire.api.paging import filtered_page
 from ceasefire.api.roles import MISSION_ROLES, Principal, Role
 from ceasefire.api.services import Services
-from ceasefire.domain import AuditOutcome, Finding, IncidentState, RecordKind, Verdict
+from ceasefire.api.visibility import sees_incident
+from ceasefire.domain import (
+    AuditOutcome,
+    Finding,
+    Incident,
+    IncidentState,
+    RecordKind,
+    RecordRef,
+    Verdict,
+)
 from ceasefire.domain.errors import NotFoundError
 from ceasefire.monitoring.views import workflow_state
 from ceasefire.store import Store
@@ -77,3 +86,31 @@ def list_findings(
     return FindingPage.model_validate(
         {"items": [finding_view(f) for f in page], "next": next_cursor}
     )
+
+
+@router.get("/v1/incidents/{incident_id}/findings", name="incident.findings")
+def incident_findings(
+    request: Request,
+    principal: Annotated[Principal, Depends(READERS)],
+    incident_id: Annotated[str, Path(min_length=1, max_length=200)],
+    agreement: Annotated[str, Query(min_length=1, max_length=200, description="Agreement id.")],
+) -> list[FindingView]:
+    """The agreement's findings about one incident and its observations, with their clauses
+    and reasons (the dashboard's incident view); the caller's visibility as for the list."""
+    services: Services = request.app.state.services
+    store = services.store
+    ref = RecordRef(RecordKind.INCIDENT, incident_id)
+    stored = store.get(ref)
+    incident = None if stored is None else stored.value()
+    if not isinstance(incident, Incident) or not sees_incident(
+            principal, workflow_state(store.transitions(ref))):
+        raise NotFoundError(f"no incident {incident_id}")
+    if agreement not in {a.id for a in services.agreements}:
+        raise NotFoundError(f"no agreement {agreement!r}")
+    subjects = {ref, *(RecordRef(RecordKind.OBSERVATION, o) for o in incident.observation_ids)}
+    shown = [f for f in store.findings(agreement)
+             if f.subject in subjects and _visible(store, principal, f)]
+    services.auditor.record(principal, "incident.findings",
+                            f"incident/{incident_id} agreement/{agreement}"[:200],
+                            AuditOutcome.ALLOWED)
+    return [FindingView.model_validate(finding_view(f)) for f in shown]

@@ -129,6 +129,8 @@ def get_incident(
         [clock_view(c) for c in store.clocks(incident_id)],
     )
     shown = detail_for(principal, detail, services.config.public_precision_deg)
+    current = store.get(ref)
+    shown["ledger_id"] = None if current is None else current.ledger_id
     _audit_read(services, principal, "incident.read", f"incident/{incident_id}")
     return IncidentDetail.model_validate(shown)
 
