@@ -8,7 +8,7 @@ expected bytes; add a new schema version instead (docs/records.md).
 import hashlib
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -39,6 +39,7 @@ from ceasefire.domain import (
     Verdict,
     WeaponClass,
 )
+from ceasefire.domain.commitment import CommitmentCategory, CommitmentChange, CommitmentStatus
 from ceasefire.domain.frozen import FrozenMap
 from ceasefire.domain.intent import Circle, IntentState, OperationalIntent, Volume4D
 from ceasefire.domain.intent_record import IntentRecord
@@ -291,12 +292,24 @@ INTENT = IntentRecord(
     recorded_at=T1,
     recorded_by="planner",
 )
+COMMITMENT = CommitmentChange(
+    id="de-patriot-systems:delivered",
+    commitment_id="de-patriot-systems",
+    nation="DE",
+    category=CommitmentCategory.MILITARY,
+    item="Air-defence systems",
+    value_eur=1_000_000_000,
+    status=CommitmentStatus.DELIVERED,
+    day=date(2026, 3, 1),
+    source="a public statement",
+)
 GOLDEN_V2: list[tuple[Record, str, int]] = [
     (INCIDENT_V2, "INCIDENT_V2", 2),
     (TRANSITION_V2, "TRANSITION_V2", 2),
     (CLOCK, "CLOCK", 1),
     (MESSAGE, "MESSAGE", 1),
     (INTENT, "INTENT", 1),
+    (COMMITMENT, "COMMITMENT", 1),
 ]
 GOLDEN_V2_SHA256 = {
     "INCIDENT_V2": "1810343559d2b66cb37537edd9824b5db4dbcc48a159338c1ff56f45df445085",
@@ -304,6 +317,7 @@ GOLDEN_V2_SHA256 = {
     "CLOCK": "77b4d8ceb4c87ee6e9dcc30c1c8e508bfd1d36986adc95fb0a9be91ee16242e5",
     "MESSAGE": "48ff0b64a7ed8160613f46a0d9e9ed595d6fbbf008d0ce4fb26ceb9b7b0a124e",
     "INTENT": "9140f3c612fc80a087bb91bc88a0444bdf5d15aa5ac4c3d7d43a57a77d569bca",
+    "COMMITMENT": "06e1743ce425d84b067e1ca2316619265246a9b7251b09843584b3c3e1ff8512",
 }
 
 

@@ -9,7 +9,7 @@ file or record is invalid input (exit 4), as docs/errors.md says.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,20 +17,22 @@ import typer
 
 from ceasefire.cli.deconflict import read_intent_document
 from ceasefire.cli.errors import exits_on_error, print_problems
-from ceasefire.cli.options import Range, check_number, parse_time_option
+from ceasefire.cli.options import Range, check_db_path, check_number, parse_time_option
 from ceasefire.deconflict.strategic import PlacedIntent, duplicate_ids
 from ceasefire.domain.errors import InvalidInputError, Problem, UsageError, VerificationFailedError
 from ceasefire.domain.track import TrackSource
 from ceasefire.force.checks import ForceIntent, Verdict, check_all
-from ceasefire.force.commitments import progress
+from ceasefire.force.commitments import Commitment, progress
 from ceasefire.force.force import Force
 from ceasefire.force.intents import parse_force_intents
+from ceasefire.force.ledgered import record_commitments
 from ceasefire.force.loader import load_commitments, load_force
 from ceasefire.force.tracks import track_alerts
 from ceasefire.force.who import Presence
 from ceasefire.force.who import who as who_is_there
 from ceasefire.ingest.track_feeds import read_track_file
 from ceasefire.paths import force_dir
+from ceasefire.store import open_store
 
 app = typer.Typer(
     help="The force: who answers for what, where, under which mandate; checks against mandates.",
@@ -224,15 +226,22 @@ def commitments(
     file: Annotated[Path | None, typer.Option(help="Commitments YAML")] = None,
     as_of: Annotated[str | None, typer.Option(help="Status as of this day (YYYY-MM-DD)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text")] = False,
+    db: Annotated[str | None, typer.Option(
+        help="Also record every status change in this store's evidence ledger (a SQLite file"
+             " or store URL); recording again adds nothing, a corrected step supersedes.")
+    ] = None,
 ) -> None:
     """Pledged, contracted and delivered value by nation and category (EUR)."""
+    loaded = load_commitments(file or force_dir() / "commitments.yaml")
+    if db is not None:
+        _record(db, loaded)
     day = None
     if as_of is not None:
         try:
             day = date.fromisoformat(as_of)
         except ValueError:
             raise UsageError(f"--as-of must be a day such as 2026-03-01, got {as_of!r}") from None
-    rows = progress(load_commitments(file or force_dir() / "commitments.yaml"), day)
+    rows = progress(loaded, day)
     if as_json:
         doc = [
             {
@@ -258,6 +267,20 @@ def commitments(
             f" {r.contracted_eur:>15,.0f} {r.delivered_eur:>14,.0f}"
             f" {r.delivered_items:>3}/{r.pledged_items:<2} {r.delivered_share:>9.0%}"
         )
+
+
+def _record(db: str, loaded: list[Commitment]) -> None:
+    store = open_store(check_db_path(db))
+    try:
+        result = record_commitments(store, loaded, actor="force commitments",
+                                    at=datetime.now(UTC))
+        ledger = store.ledger()
+    finally:
+        store.close()
+    where = f"ledger of {db}" if ledger is not None else f"{db} (it has no ledger)"
+    typer.echo(f"recorded in the {where}: {result.added} status changes new,"
+               f" {result.corrected} corrected, {result.already_present} already there",
+               err=True)
 
 
 def demo_lines() -> list[str]:

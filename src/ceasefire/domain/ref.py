@@ -23,6 +23,7 @@ class RecordKind(StrEnum):
     CLOCK = "clock"
     MESSAGE = "message"
     INTENT = "intent"
+    COMMITMENT = "commitment"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,8 @@
 pledged against delivered by nation and category (as the Kiel Institute's Ukraine Support
 Tracker reports commitments against allocations).
 
-Pure: a `Commitment` keeps its whole history and `advance` returns a new one. Appending each
-change to the evidence ledger needs a record kind of the store; that is not done yet
-(docs/force.md, "Commitments").
+Pure: a `Commitment` keeps its whole history and `advance` returns a new one; each step
+becomes a `domain.commitment.CommitmentChange` record in the ledger (`force.ledgered`).
 """
 
 from __future__ import annotations
@@ -12,28 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from enum import StrEnum
 
+from ceasefire.domain.commitment import CommitmentCategory, CommitmentStatus
 from ceasefire.domain.errors import InvalidInputError
 
-
-class CommitmentStatus(StrEnum):
-    """Progress of a pledge; the order of the members is the only allowed direction."""
-
-    PLEDGED = "pledged"
-    CONTRACTED = "contracted"
-    DELIVERED = "delivered"
+__all__ = [
+    "Commitment",
+    "CommitmentCategory",
+    "CommitmentError",
+    "CommitmentStatus",
+    "ProgressRow",
+    "StatusChange",
+    "advance",
+    "progress",
+]
 
 
 _ORDER = list(CommitmentStatus)
-
-
-class CommitmentCategory(StrEnum):
-    """What is pledged: a force contribution, or support for Ukraine's armed forces."""
-
-    FORCE_CONTRIBUTION = "force_contribution"
-    MILITARY = "military"
-    FINANCIAL = "financial"
 
 
 class CommitmentError(InvalidInputError):

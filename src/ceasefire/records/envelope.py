@@ -31,14 +31,15 @@ from ceasefire.domain import (
     ResponseClock,
     Transition,
 )
+from ceasefire.domain.commitment import CommitmentChange
 from ceasefire.domain.errors import InvalidInputError, Problem
 from ceasefire.domain.intent_record import IntentRecord
 from ceasefire.ledger.canonical import CanonicalError, canonical_json
-from ceasefire.records import v1, v2, v3, v4
+from ceasefire.records import v1, v2, v3, v4, v5
 
 Record = (
     Observation | Finding | Incident | Transition | Report | AuditEntry | ResponseClock | Message
-    | IntentRecord
+    | IntentRecord | CommitmentChange
 )
 
 
@@ -67,6 +68,7 @@ CODECS: dict[tuple[RecordKind, int], Codec] = {
     (RecordKind.CLOCK, 1): Codec(v2.dump_clock, v2.load_clock),
     (RecordKind.MESSAGE, 1): Codec(v3.dump_message, v3.load_message),
     (RecordKind.INTENT, 1): Codec(v4.dump_intent, v4.load_intent),
+    (RecordKind.COMMITMENT, 1): Codec(v5.dump_commitment, v5.load_commitment),
 }
 
 #: The version new records are written in.
@@ -80,6 +82,7 @@ CURRENT_SCHEMA: dict[RecordKind, int] = {
     RecordKind.CLOCK: 1,
     RecordKind.MESSAGE: 1,
     RecordKind.INTENT: 1,
+    RecordKind.COMMITMENT: 1,
 }
 
 _KIND_OF_TYPE: dict[type, RecordKind] = {
@@ -92,6 +95,7 @@ _KIND_OF_TYPE: dict[type, RecordKind] = {
     ResponseClock: RecordKind.CLOCK,
     Message: RecordKind.MESSAGE,
     IntentRecord: RecordKind.INTENT,
+    CommitmentChange: RecordKind.COMMITMENT,
 }
 
 
