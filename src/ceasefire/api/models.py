@@ -53,7 +53,10 @@ class AgreementSummary(BaseModel):
     zones: int
 
 
-class IncidentRow(BaseModel):
+class IncidentPlace(BaseModel):
+    """What every view of an incident shows first: its state, when, what and where (the
+    place as the caller may see it)."""
+
     id: str
     state: IncidentState
     start: datetime
@@ -64,6 +67,9 @@ class IncidentRow(BaseModel):
     lat: float | None
     lon: float | None
     radius_m: float
+
+
+class IncidentRow(IncidentPlace):
     observations: int
     independent_sources: int
     supporting: int
@@ -152,20 +158,10 @@ class ClockStatusView(ClockView):
     acknowledged_at: datetime | None
 
 
-class IncidentDetail(BaseModel):
+class IncidentDetail(IncidentPlace):
     """An incident with its history; the lists that are null were withheld from the caller's
     role (raw observations and the reasoning over them stay inside the mission)."""
 
-    id: str
-    state: IncidentState
-    start: datetime
-    end: datetime
-    time_precision: str
-    category: str
-    region: str | None
-    lat: float | None
-    lon: float | None
-    radius_m: float
     independent_sources: int
     side: str
     confidence: float
