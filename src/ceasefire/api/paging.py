@@ -55,8 +55,8 @@ def filtered_page(
 def list_page(items: Sequence[T], key: Callable[[T], str], after: str | None,
               limit: int) -> tuple[list[T], str | None]:
     """Up to `limit` of `items` (already in key order and filtered) after `after`, and the
-    next cursor: for the short lists the service keeps whole in memory (clocks, messages,
-    reports), with the same cursor rule as `filtered_page`."""
+    next cursor: for the lists the service holds whole in memory (clocks, messages, reports,
+    tracks, conflicts), with the same cursor rule as `filtered_page`."""
     rest = [item for item in items if after is None or key(item) > after]
     page = rest[:limit]
     return page, key(page[-1]) if len(rest) > limit else None
